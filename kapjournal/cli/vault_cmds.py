@@ -1,0 +1,205 @@
+"""Vault commands: init, add, list, show, passwd, verify, backup."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from kapjournal.cli import (
+    State,
+    ask_new_passphrase,
+    ask_passphrase,
+    main,
+    open_journal,
+    pass_state,
+)
+from kapjournal.core.errors import InvalidInput, VaultExists
+
+DISCLAIMER = (
+    "kapjournal supports your treatment; it does not replace your care team. "
+    "Nobody reads or monitors it. In an emergency, call your local emergency number."
+)
+
+
+@main.command()
+@pass_state
+def init(state: State) -> None:
+    """Create a new encrypted vault."""
+    from kapjournal.core.journal import Journal
+
+    if state.vault.exists():
+        raise VaultExists()
+    click.echo(DISCLAIMER, err=True)
+    if state.passphrase_file is not None:
+        from kapjournal.cli import read_passphrase_file
+        from kapjournal.core.strength import strength_hint
+
+        passphrase = read_passphrase_file(state.passphrase_file)
+        hint = strength_hint(passphrase)
+        if not hint.acceptable:
+            raise InvalidInput(hint.message)
+    else:
+        passphrase = ask_new_passphrase()
+    with Journal.create(state.vault, passphrase):
+        pass
+    click.echo(f"Created an encrypted vault at {state.vault}")
+
+
+@main.command()
+@click.option(
+    "-m",
+    "--message",
+    default=None,
+    help="Entry text. Beware: it stays in your shell history and is visible in "
+    "'ps' while running. Prefer piping text on stdin.",
+)
+@click.option("-t", "--tag", "tags", multiple=True, help="Tag to add (repeatable).")
+@pass_state
+def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
+    """Add an entry from -m TEXT or from standard input.
+
+    There is no external editor on purpose: editors leave plaintext in temp
+    files. Example: echo "slept well" | kapjournal add
+    """
+    from kapjournal.core.tags import extract_tags
+
+    if message is None:
+        if sys.stdin.isatty():
+            click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
+        message = sys.stdin.read()
+    body = message.strip("\n")
+    if not body.strip():
+        raise InvalidInput("The entry is empty; nothing was saved.")
+    journal = open_journal(state)
+    try:
+        all_tags = tuple(dict.fromkeys([t.lstrip("#").lower() for t in tags] + extract_tags(body)))
+        entry = journal.add_entry(body, tags=all_tags)
+    finally:
+        journal.close()
+    click.echo(f"Saved entry {entry.id[:8]}.")
+
+
+@main.command(name="list")
+@click.option(
+    "-n",
+    "count",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="How many entries to show.",
+)
+@pass_state
+def list_(state: State, count: int) -> None:
+    """List recent entries, newest first."""
+    from kapjournal.core.sanitize import clean_line
+
+    journal = open_journal(state, readonly=True)
+    try:
+        entries = journal.entries()[:count]
+    finally:
+        journal.close()
+    if not entries:
+        click.echo("No entries yet. Add one with: kapjournal add")
+        return
+    for e in entries:
+        line = clean_line(e.first_line)
+        if len(line) > 60:
+            line = line[:59] + "…"
+        click.echo(f"{e.id[:8]}  {e.created:%Y-%m-%d %H:%M}  {line}")
+
+
+@main.command()
+@click.argument("record_id")
+@pass_state
+def show(state: State, record_id: str) -> None:
+    """Show one entry (the id or its first characters)."""
+    from kapjournal.core.models import Entry
+    from kapjournal.core.render import entry_plain_text
+
+    journal = open_journal(state, readonly=True)
+    try:
+        model_cls, full_id = journal.resolve(record_id)
+        if model_cls is not Entry:
+            raise InvalidInput(f"{record_id} is a {model_cls.KIND} record, not an entry.")
+        entry = journal.get(Entry, full_id)
+    finally:
+        journal.close()
+    click.echo(entry_plain_text(entry))
+
+
+@main.command()
+@pass_state
+def passwd(state: State) -> None:
+    """Change the passphrase (rewraps the key; entries are not re-encrypted)."""
+    journal = open_journal(state)
+    try:
+        new = ask_new_passphrase("New passphrase")
+        journal.change_passphrase(new)
+    finally:
+        journal.close()
+    click.echo("Passphrase changed. Old backups still open with the old passphrase.")
+
+
+@main.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Move records that fail authentication into quarantine (nothing is deleted).",
+)
+@pass_state
+def verify(state: State, repair: bool) -> None:
+    """Authenticate every record and report counts."""
+    from kapjournal.core.journal import Journal
+    from kapjournal.core.vault import read_header
+
+    read_header(state.vault)
+    passphrase = ask_passphrase(state)
+    journal = Journal.unlock(state.vault, passphrase, readonly=not repair)
+    try:
+        moved: list[str] = []
+        if repair:
+            moved = journal.vault.quarantine_damaged()
+        report = journal.verify()
+    finally:
+        journal.close()
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no records"
+    click.echo(f"Records: {report.total} ({kinds})")
+    click.echo(f"Database check: {report.quick_check}")
+    click.echo(
+        "Manifest: "
+        + (
+            "matches"
+            if report.manifest_ok
+            else "MISMATCH - records may have been removed or rolled back"
+        )
+    )
+    for rid in moved:
+        click.echo(f"Quarantined damaged record {rid} (still sealed, not deleted).")
+    if report.quarantined:
+        click.echo(f"Quarantine holds {report.quarantined} record(s).")
+    for rid in report.damaged:
+        click.echo(f"Damaged record: {rid} (left untouched)")
+    if not report.ok:
+        click.echo("Verify FAILED.", err=True)
+        sys.exit(1)
+    click.echo("Verify OK.")
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@pass_state
+def backup(state: State, dest: Path) -> None:
+    """Write a consistent encrypted copy of the vault to DEST (a file or folder)."""
+    journal = open_journal(state, readonly=True)
+    try:
+        if dest.is_dir():
+            dest = dest / f"kapjournal-{datetime.now():%Y%m%d-%H%M%S}.kapj"
+        if dest.exists():
+            raise InvalidInput(f"{dest} already exists; choose another name.")
+        written = journal.vault.backup_to(dest)
+    finally:
+        journal.close()
+    click.echo(f"Backup written to {written} (encrypted, like the vault).")
