@@ -101,7 +101,7 @@ class Model:
         if not isinstance(data, dict):
             raise InvalidInput(f"{cls.__name__}: expected an object")
         kwargs: dict[str, Any] = {}
-        for name, load, required in _field_specs(cls):
+        for name, load, required in _field_specs(cls):  # type: ignore[arg-type]
             if name not in data:
                 if required:
                     raise InvalidInput(f"{cls.__name__}: missing field '{name}'")
