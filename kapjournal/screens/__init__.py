@@ -1,0 +1,1 @@
+"""Screens: one user task each (see STYLE.md section 2)."""

@@ -1,0 +1,27 @@
+"""Shared base for screens that need the unlocked journal.
+
+Feature screens subclass :class:`JournalScreen` and read ``self.journal``.
+The app (``kapjournal.app.KapJournalApp``) sets ``app.journal`` after unlock
+and clears it on lock, popping every ``JournalScreen``. Tests can host a
+screen in any ``App`` that has a ``journal`` attribute.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+
+from kapjournal.core.errors import VaultLocked
+from kapjournal.core.journal import Journal
+
+
+class JournalScreen(Screen[Any]):
+    """A screen that works on the unlocked journal."""
+
+    @property
+    def journal(self) -> Journal:
+        journal = getattr(self.app, "journal", None)
+        if journal is None or journal.closed:
+            raise VaultLocked()
+        return journal  # type: ignore[no-any-return]
