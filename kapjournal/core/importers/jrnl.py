@@ -1,0 +1,175 @@
+"""jrnl journals: the plain-text journal file and ``jrnl --export json``.
+
+Plain text: each entry starts on a new line with ``[YYYY-MM-DD HH:MM] ``; the
+first line (or first sentence) is the title; ``@tags`` anywhere; a title
+ending in ``*`` marks a starred entry, which becomes an :class:`Insight`.
+
+JSON (jrnl 4.x): ``{"tags": {...}, "entries": [{"title", "body", "date",
+"time", "tags", "starred"}, ...]}``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kapjournal.core.importers.base import (
+    PROGRESS_EVERY,
+    ImportedItem,
+    ImportResult,
+    Progress,
+    check_count,
+    check_date,
+    check_text,
+    decode_text,
+    fail,
+    get_field,
+    line_of,
+    load_json,
+    read_limited,
+    tag_list,
+)
+from kapjournal.core.models import Entry, Insight, new_id
+
+_HEADER = re.compile(r"^\[(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\] ?", re.MULTILINE)
+_AT_TAG = re.compile(r"(?<![\w@.])@([^\W\d_][\w-]{0,48})", re.UNICODE)
+# Same idea as jrnl's title splitter: the first line, else the first sentence.
+_SENTENCE_END = re.compile(r"[.!?\u2026][\'\u2019\"\u201d]?[\])]*\s+")
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Split jrnl entry text into (title, body) the way jrnl does."""
+    stripped = text.strip()
+    newline = stripped.find("\n")
+    if newline >= 0:
+        return stripped[:newline].strip(), stripped[newline + 1 :].strip()
+    match = _SENTENCE_END.search(stripped)
+    if not match:
+        return stripped, ""
+    return stripped[: match.end()].strip(), stripped[match.end() :].strip()
+
+
+def at_tags(text: str) -> list[str]:
+    return [m.group(1) for m in _AT_TAG.finditer(text)]
+
+
+def _make_item(
+    path: Path,
+    where: str,
+    when: datetime,
+    title: str,
+    body: str,
+    tags: tuple[str, ...],
+    starred: bool,
+) -> ImportedItem:
+    check_text(path, where, "title", title)
+    check_text(path, where, "text", body)
+    when = check_date(path, where, when)
+    entry = Entry(
+        id=new_id(),
+        created=when,
+        modified=when,
+        title=title,
+        body=body,
+        tags=tags,
+        source="import",
+    )
+    item = ImportedItem(entry, where=where)
+    if starred:
+        item.insights.append(
+            Insight(
+                id=new_id(),
+                created=when,
+                text=title or body[:200],
+                entry_id=entry.id,
+                tags=tags,
+            )
+        )
+    return item
+
+
+def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult:
+    """Read a jrnl plain-text journal file.
+
+    Raises:
+        ImportFailed: naming the line and the problem.
+    """
+    data = read_limited(path)
+    text = decode_text(path, data)
+    headers = list(_HEADER.finditer(text))
+    if not headers:
+        raise fail(
+            path, None, "no entries found (expected lines starting with '[YYYY-MM-DD HH:MM] ')"
+        )
+    check_count(path, len(headers))
+    if text[: headers[0].start()].strip():
+        raise fail(path, "line 1", "text before the first dated entry")
+    result = ImportResult("jrnl-txt", str(path))
+    total = len(headers)
+    for n, match in enumerate(headers):
+        line = line_of(text, match.start())
+        where = f"line {line}"
+        stamp = match.group(1).replace("T", " ")
+        fmt = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
+        try:
+            when = datetime.strptime(stamp, fmt)
+        except ValueError as err:
+            raise fail(path, where, f"'{stamp}' is not a valid date and time") from err
+        end = headers[n + 1].start() if n + 1 < total else len(text)
+        raw = text[match.end() : end]
+        lines = raw.split("\n")
+        starred = bool(lines and lines[0].rstrip().endswith("*"))
+        if starred:
+            lines[0] = lines[0].rstrip().rstrip("*").rstrip()
+        title, body = split_title("\n".join(lines))
+        tags = tag_list(at_tags(title + "\n" + body))
+        result.items.append(_make_item(path, where, when, title, body, tags, starred))
+        if progress is not None and (n + 1) % PROGRESS_EVERY == 0:
+            progress(n + 1, total)
+    if progress is not None:
+        progress(total, total)
+    return result
+
+
+def parse_jrnl_json(path: Path, progress: Progress | None = None) -> ImportResult:
+    """Read the output of ``jrnl --export json``.
+
+    Raises:
+        ImportFailed: naming the entry and the problem.
+    """
+    doc = load_json(path, read_limited(path))
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise fail(path, None, 'not a jrnl JSON export (no "entries" list)')
+    raw_entries: list[Any] = doc["entries"]
+    check_count(path, len(raw_entries))
+    result = ImportResult("jrnl-json", str(path))
+    total = len(raw_entries)
+    for n, raw in enumerate(raw_entries, start=1):
+        where = f"entry {n}"
+        if not isinstance(raw, dict):
+            raise fail(path, where, "expected an object")
+        title = get_field(path, where, raw, "title", str) or ""
+        body = get_field(path, where, raw, "body", str) or ""
+        day = get_field(path, where, raw, "date", str, required=True)
+        clock = get_field(path, where, raw, "time", str) or "00:00"
+        try:
+            when = datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M")
+        except ValueError as err:
+            raise fail(
+                path, where, "the date or time is not valid (expected YYYY-MM-DD, HH:MM)"
+            ) from err
+        raw_tags = get_field(path, where, raw, "tags", list) or []
+        if not all(isinstance(t, str) for t in raw_tags):
+            raise fail(path, where, "every tag must be text")
+        starred = bool(get_field(path, where, raw, "starred", bool))
+        tags = tag_list(list(raw_tags) + at_tags(title + "\n" + body))
+        result.items.append(
+            _make_item(path, where, when, title.strip(), body.strip(), tags, starred)
+        )
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
+    if progress is not None:
+        progress(total, total)
+    return result
