@@ -77,12 +77,14 @@ def fail(path: Path | str, where: str | None, problem: str) -> ImportFailed:
     return ImportFailed(f"Import of {Path(path).name}{place}: {problem}. Nothing was written.")
 
 
-def read_limited(path: Path, *, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(path: Path, *, limit: int | None = None) -> bytes:
     """Read a whole file after checking its size against ``limit``.
 
     Raises:
         ImportFailed: when the file is missing, not a regular file, too big or unreadable.
     """
+    if limit is None:
+        limit = MAX_FILE_BYTES
     try:
         if not path.is_file():
             raise fail(path, None, "no such file (or it is a folder)")

@@ -83,9 +83,13 @@ def parse_daylio_csv(path: Path, progress: Progress | None = None) -> ImportResu
     lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for row in reader:
+        while True:
+            start = reader.line_num + 1  # a quoted note can span lines: name the first
+            row = next(reader, None)
+            if row is None:
+                break
             rows.append(row)
-            lines.append(reader.line_num)
+            lines.append(start)
     except csv.Error as err:
         raise fail(path, f"line {reader.line_num}", "not readable as CSV") from err
     finally:
