@@ -22,4 +22,10 @@ class Feature:
 FEATURES: list[Feature] = [
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
+    Feature(
+        "i",
+        "Import: From another journal",
+        "Bring in entries from other journal apps",
+        "kapjournal.screens.import_:ImportScreen",
+    ),
 ]
