@@ -26,7 +26,6 @@ from kapjournal.core.importers.base import (
     decode_text,
     fail,
     get_field,
-    line_of,
     load_json,
     read_limited,
     tag_list,
@@ -108,8 +107,10 @@ def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult
         raise fail(path, "line 1", "text before the first dated entry")
     result = ImportResult("jrnl-txt", str(path))
     total = len(headers)
+    line, pos = 1, 0
     for n, match in enumerate(headers):
-        line = line_of(text, match.start())
+        line += text.count("\n", pos, match.start())  # incremental: O(size), not O(n * size)
+        pos = match.start()
         where = f"line {line}"
         stamp = match.group(1).replace("T", " ")
         fmt = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
