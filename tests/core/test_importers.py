@@ -462,3 +462,14 @@ def test_apply_import_daylio_checkins_saved(tmp_path: Path, journal: Journal) ->
     assert (summary.entries, summary.checkins, len(summary.skipped)) == (4, 3, 1)
     assert sorted(c.mood or 0 for c in journal.all(CheckIn)) == [1, 3, 9]
     assert all(c.source == "import" for c in journal.all(CheckIn))
+
+
+def test_json_depth_scan_is_linear_on_hostile_quotes(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path, "e.json", '\\"' * 500_000 + "[" * 40)
+    t0 = time.perf_counter()
+    with pytest.raises(ImportFailed):
+        read_import("jrnl-json", path)
+    assert time.perf_counter() - t0 < 2.0
+    assert base.json_depth('["[[", {"a": "\\"]]"}]') == 2
