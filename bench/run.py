@@ -234,20 +234,22 @@ def setup_jrnl(base: Path, corpus: Path, jrnl: Path) -> Path:
 def operations(helps: dict[str, str], export_to: Path) -> list[Op]:
     has_search = "search" in helps
     has_export = "export" in helps
-    search_n = ["-n", "100000"] if has_search and "-n" in helps["search"] else []
+    # Ask for every hit (jrnl prints them all); `kapjournal search` caps -n at 1000.
+    search_n = ["-n", "1000"] if has_search and "-n" in helps["search"] else []
     na_search = "n/a (no `kapjournal search` in this build)"
     na_export = "n/a (no `kapjournal export` in this build)"
 
     def search(query: str) -> list[str] | None:
         return ["search", query, *search_n] if has_search else None
 
-    export: list[str] | None = None
-    if has_export:
-        export = ["export", "--format", "json", "-o", str(export_to)]
-        if "--plain" in helps["export"]:
-            export.append("--plain")
-        if "--yes" in helps["export"]:
-            export.append("--yes")
+    def export(fmt: str) -> list[str] | None:
+        if not has_export:
+            return None
+        # jrnl's export is unencrypted, so compare with kapjournal's plaintext export.
+        argv = ["export", "--format", fmt, "-o", str(export_to.with_suffix("." + fmt))]
+        argv += [flag for flag in ("--plaintext", "--force") if flag in helps["export"]]
+        return argv
+
     add_text = "A short note written by the benchmark."
     return [
         Op("list", "unlock + list last 20", ["list", "-n", "20"], ["-n", "20"]),
@@ -281,7 +283,9 @@ def operations(helps: dict[str, str], export_to: Path) -> list[Op]:
             why_na=na_search,
         ),
         Op("add", "add one entry", ["add"], [add_text], kap_stdin=add_text.encode()),
-        Op("export", "export JSON", export, ["--export", "json"], why_na=na_export),
+        Op("export", "export JSON", export("json"), ["--export", "json"], why_na=na_export),
+        # jrnl has no HTML export: timed for the figures section only.
+        Op("html", "export HTML", export("html"), None, why_na=na_export),
     ]
 
 
@@ -301,6 +305,7 @@ def measure(
 
 
 def inprocess(vault: Path, pw: Path, env: dict[str, str]) -> dict[str, object]:
+    """Figures measured inside one process on the benchmark vault (bench/inprocess.py)."""
     res = subprocess.run(
         [sys.executable, str(BENCH / "inprocess.py"), str(vault), str(pw)],
         env=env,
@@ -308,25 +313,27 @@ def inprocess(vault: Path, pw: Path, env: dict[str, str]) -> dict[str, object]:
         text=True,
     )
     if res.returncode != 0:
-        return {"error": res.stderr.strip().splitlines()[-1:] or ["?"]}
+        return {"error": (res.stderr.strip().splitlines() or ["?"])[-1][:120]}
     figures: dict[str, object] = json.loads(res.stdout)
-    search_script = BENCH / "bench_search.py"
-    if search_script.exists():
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(search_script),
-                "--vault",
-                str(vault),
-                "--passphrase-file",
-                str(pw),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        figures["bench_search"] = out.stdout.strip() if out.returncode == 0 else None
     return figures
+
+
+def companion(script: str, args: list[str], env: dict[str, str]) -> dict[str, object] | None:
+    """Run another feature's benchmark script (if this build has it); its JSON on stdout."""
+    path = BENCH / script
+    if not path.exists():
+        return None
+    res = subprocess.run(
+        [sys.executable, str(path), *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if res.returncode != 0:
+        return {"error": (res.stderr.strip().splitlines() or ["?"])[-1][:120]}
+    try:
+        start = res.stdout.index("{")
+        data: dict[str, object] = json.loads(res.stdout[start:])
+    except ValueError:
+        return {"error": "unreadable output"}
+    return data
 
 
 # ------------------------------------------------------------------ report
@@ -393,6 +400,8 @@ def report(args: argparse.Namespace, results: list[dict[str, object]]) -> str:
         lines += [f"## N = {n:,} entries", ""]
         lines += ["| operation | kapjournal | jrnl | ratio | target |", "|---|---|---|---|---|"]
         for op, kap, jr in timings.values():
+            if op.jrnl is None:
+                continue
             ratio, target = ratio_cell(kap, jr, n)
             jcell = jr.cell() if jr is not None else "not run"
             lines.append(f"| {op.label} | {kap.cell()} | {jcell} | {ratio} | {target} |")
@@ -407,12 +416,58 @@ def _fmt_ms(value: object) -> str:
     return "n/a (not built yet)"
 
 
+def _search_cell(fig: dict[str, object], comp: dict[str, object] | None, n: int) -> str:
+    parts = []
+    mine = fig.get("search_ms")
+    if isinstance(mine, dict) and mine:
+        parts.append("this corpus: " + ", ".join(f"{k} {_fmt_ms(v)}" for k, v in mine.items()))
+    if comp and isinstance(comp.get(str(n)), dict):
+        queries = comp[str(n)].get("queries", {})  # type: ignore[union-attr]
+        if isinstance(queries, dict) and queries:
+            parts.append(
+                "bench_search.py corpus (240 words/entry): "
+                + ", ".join(
+                    f"{k} {_fmt_ms(v.get('rank_ms'))}"
+                    for k, v in queries.items()
+                    if isinstance(v, dict)
+                )
+            )
+    elif comp and "error" in comp:
+        parts.append(f"bench_search.py failed: {comp['error']}")
+    return "; ".join(parts) or "n/a (not built yet)"
+
+
+def _companion_value(comp: dict[str, object] | None, n: int | None, key: str) -> object:
+    if not comp:
+        return None
+    scope = comp.get(str(n)) if n is not None else comp
+    return scope.get(key) if isinstance(scope, dict) else None
+
+
 def inprocess_lines(n: int, res: dict[str, object]) -> list[str]:
     fig: dict[str, object] = res.get("inprocess") or {}  # type: ignore[assignment]
+    search_comp: dict[str, object] | None = res.get("bench_search")  # type: ignore[assignment]
+    timeline_comp: dict[str, object] | None = res.get("bench_timeline")  # type: ignore[assignment]
     timings: dict[str, tuple[Op, Timing, Timing | None]] = res["timings"]  # type: ignore[assignment]
     peaks = [t.peak_mib for _, t, _ in timings.values() if t.ok]
-    add = timings["add"][1]
-    export = timings["export"][1]
+    searchable = _fmt_ms(fig.get("searchable_ms"))
+    if fig.get("searchable_source"):
+        searchable += f" (from {fig['searchable_source']})"
+    image_ms = _companion_value(search_comp, n, "load_image_ms")
+    if image_ms is not None:
+        searchable += f"; bench_search.py image load {_fmt_ms(image_ms)}"
+    stall = _companion_value(timeline_comp, None, "max_loop_stall_ms")
+    timeline = "n/a (not built yet)"
+    if timeline_comp is not None:
+        timeline = (
+            f"open to rows {_fmt_ms(1000 * float(v))}"  # type: ignore[arg-type]
+            if (v := _companion_value(timeline_comp, None, "open_to_rows_s")) is not None
+            else str(timeline_comp.get("error", "n/a"))
+        )
+        if stall is not None:
+            timeline += f"; longest UI stall {_fmt_ms(stall)}"
+        timeline += " (bench_timeline.py, 10,000 entries / 200 sessions)"
+    peak_search = _companion_value(search_comp, n, "peak_image_mib")
     rows = [
         (
             "import of the corpus (whole process)",
@@ -427,27 +482,38 @@ def inprocess_lines(n: int, res: dict[str, object]) -> list[str]:
         ("decrypt all entries after unlock", _fmt_ms(fig.get("decrypt_entries_ms")), "–"),
         (
             "unlock to searchable, KDF excluded",
-            _fmt_ms(fig.get("searchable_ms")),
+            searchable,
             "< 100 ms at 10k, < 3 s at 100k (issue 5)",
         ),
         (
-            "search latency (bench/bench_search.py)",
-            str(fig.get("bench_search") or "n/a (not built yet)"),
+            "search latency, median (top 50)",
+            _search_cell(fig, search_comp, n),
             "< 15 ms at 10k; 100k: rare < 5 ms, phrase < 20 ms, term/prefix < 50 ms (issue 5)",
         ),
-        ("timeline open", _fmt_ms(fig.get("timeline_ms")), "no frame > 100 ms (issue 4)"),
+        ("timeline open", timeline, "no frame > 100 ms (issue 4)"),
         (
-            "HTML export",
-            _fmt_ms(fig.get("html_export_ms")),
+            "HTML export, whole process",
+            timings["html"][1].cell(),
             "< 600 ms at 10k as a whole process (issue 6)",
         ),
-        ("JSON export, whole process", export.cell(), "< 600 ms at 10k, < 3 s at 50k (issue 6)"),
-        ("add one entry, whole process", add.cell(), "< 350 ms at any size (issue 2)"),
         (
-            "peak memory, in-process run",
-            f"{float(fig.get('peak_rss_mib') or 0):.0f} MiB"  # type: ignore[arg-type]
-            if fig.get("peak_rss_mib")
-            else "n/a",
+            "JSON export, whole process",
+            timings["export"][1].cell(),
+            "< 600 ms at 10k, < 3 s at 50k (issue 6)",
+        ),
+        (
+            "add one entry, whole process",
+            timings["add"][1].cell(),
+            "< 350 ms at any size (issue 2)",
+        ),
+        (
+            "peak memory, in-process (unlock, decrypt, index)",
+            f"{float(fig['peak_rss_mib']):.0f} MiB" if fig.get("peak_rss_mib") else "n/a",  # type: ignore[arg-type]
+            "< 720 MiB at 100k (issue 5)",
+        ),
+        (
+            "peak memory, bench_search.py (image load)",
+            f"{float(peak_search):.0f} MiB" if peak_search is not None else "n/a",  # type: ignore[arg-type]
             "< 720 MiB at 100k (issue 5)",
         ),
         ("peak memory, largest CLI process", f"{max(peaks):.0f} MiB" if peaks else "n/a", "–"),
@@ -488,6 +554,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=BENCH / "work", help="scratch folder")
     p.add_argument("--results", type=Path, default=BENCH / "results")
     p.add_argument("--no-save", action="store_true", help="print only; do not save")
+    p.add_argument(
+        "--no-companions",
+        dest="companions",
+        action="store_false",
+        help="skip the other features' scripts (bench_search.py, bench_timeline.py)",
+    )
     p.add_argument(
         "--insecure-test-kdf",
         action="store_true",
@@ -554,6 +626,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "import_s": import_s,
                 "inprocess": inprocess(vault, pw, env),
                 "stats": stats,
+                "bench_search": companion(
+                    "bench_search.py",
+                    ["--sizes", str(n), "--workdir", str(args.work / "search")],
+                    env,
+                )
+                if args.companions
+                else None,
+                "bench_timeline": companion("bench_timeline.py", [], env)
+                if args.companions and n == 10_000
+                else None,
             }
         )
     text = report(args, results)

@@ -37,6 +37,7 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
             "1",
             "--no-jrnl",
             "--no-save",
+            "--no-companions",
             "--insecure-test-kdf",
             "--work",
             str(tmp_path),

@@ -7,7 +7,6 @@ transaction. Use :func:`read_import` to look a format up by name.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from kapjournal.core.importers.base import (
 from kapjournal.core.importers.daylio import MOOD_SCALE, parse_daylio_csv
 from kapjournal.core.importers.dayone import parse_dayone_json
 from kapjournal.core.importers.jrnl import parse_jrnl_json, parse_jrnl_txt
+from kapjournal.core.importers.kapjournal_json import parse_kapjournal_json
 from kapjournal.core.importers.markdown_dir import parse_markdown_dir
 
 Parser = Callable[[Path, Progress | None], ImportResult]
@@ -42,23 +42,6 @@ class ImportFormat:
     folder: bool = False  # the source is a folder, not a file
 
 
-def _parse_kapjournal_json(path: Path, progress: Progress | None = None) -> ImportResult:
-    """Slot for the project's own export format, provided by ``core.export.jsonfmt``."""
-    try:
-        jsonfmt = importlib.import_module("kapjournal.core.export.jsonfmt")
-    except ImportError as err:
-        raise ImportFailed(
-            "Importing kapjournal's own JSON export is not available in this version yet."
-        ) from err
-    parse = getattr(jsonfmt, "parse_import", None)
-    if parse is None:
-        raise ImportFailed(
-            "Importing kapjournal's own JSON export is not available in this version yet."
-        )
-    result: ImportResult = parse(path, progress)
-    return result
-
-
 FORMATS: dict[str, ImportFormat] = {
     f.name: f
     for f in (
@@ -67,7 +50,7 @@ FORMATS: dict[str, ImportFormat] = {
         ImportFormat("markdown-dir", "Folder of Markdown files", parse_markdown_dir, True),
         ImportFormat("dayone-json", "Day One JSON export", parse_dayone_json),
         ImportFormat("daylio-csv", "Daylio CSV export", parse_daylio_csv),
-        ImportFormat(KAPJOURNAL_JSON, "kapjournal JSON export", _parse_kapjournal_json),
+        ImportFormat(KAPJOURNAL_JSON, "kapjournal JSON export", parse_kapjournal_json),
     )
 }
 
