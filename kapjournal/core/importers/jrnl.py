@@ -32,7 +32,9 @@ from kapjournal.core.importers.base import (
 )
 from kapjournal.core.models import Entry, Insight, new_id
 
-_HEADER = re.compile(r"^\[(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\] ?", re.MULTILINE)
+_HEADER = re.compile(
+    r"^\[((\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?)\] ?", re.MULTILINE
+)
 _AT_TAG = re.compile(r"(?<![\w@.])@([^\W\d_][\w-]{0,48})", re.UNICODE)
 # Same idea as jrnl's title splitter: the first line, else the first sentence.
 _SENTENCE_END = re.compile(r"[.!?\u2026][\'\u2019\"\u201d]?[\])]*\s+")
@@ -113,9 +115,8 @@ def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult
         pos = match.start()
         where = f"line {line}"
         stamp = match.group(1).replace("T", " ")
-        fmt = "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M"
         try:
-            when = datetime.strptime(stamp, fmt)
+            when = datetime(*(int(g) for g in match.groups()[1:] if g is not None))
         except ValueError as err:
             raise fail(path, where, f"'{stamp}' is not a valid date and time") from err
         end = headers[n + 1].start() if n + 1 < total else len(text)
