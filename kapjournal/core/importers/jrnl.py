@@ -116,7 +116,8 @@ def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult
         where = f"line {line}"
         stamp = match.group(1).replace("T", " ")
         try:
-            when = datetime(*(int(g) for g in match.groups()[1:] if g is not None))
+            y, mo, d, h, mi, sec = (int(g or 0) for g in match.groups()[1:])
+            when = datetime(y, mo, d, h, mi, sec)
         except ValueError as err:
             raise fail(path, where, f"'{stamp}' is not a valid date and time") from err
         end = headers[n + 1].start() if n + 1 < total else len(text)
