@@ -473,3 +473,19 @@ def test_json_depth_scan_is_linear_on_hostile_quotes(tmp_path: Path) -> None:
         read_import("jrnl-json", path)
     assert time.perf_counter() - t0 < 2.0
     assert base.json_depth('["[[", {"a": "\\"]]"}]') == 2
+
+
+def test_markdown_dir_limits_total_size_and_file_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(3):
+        write(folder, f"2024-01-0{i + 1}.md", "x" * 40)
+    monkeypatch.setattr(base, "MAX_FILE_BYTES", 100)
+    with pytest.raises(ImportFailed, match="add up to more than"):
+        read_import("markdown-dir", folder)
+    monkeypatch.setattr(base, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(base, "MAX_BODY_BYTES", 30)
+    with pytest.raises(ImportFailed, match=r"2024-01-01\.md: the file is .* the limit"):
+        read_import("markdown-dir", folder)

@@ -15,10 +15,8 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
+from kapjournal.core.importers import base as limits
 from kapjournal.core.importers.base import (
-    MAX_BODY_BYTES,
-    MAX_ENTRIES,
-    MAX_FILE_BYTES,
     PROGRESS_EVERY,
     ImportedItem,
     ImportResult,
@@ -120,8 +118,8 @@ def _markdown_files(root: Path) -> list[Path]:
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
             found.append(Path(dirpath) / name)
-            if len(found) > MAX_ENTRIES:
-                raise fail(root, None, f"more than {MAX_ENTRIES:,} Markdown files")
+            if len(found) > limits.MAX_ENTRIES:
+                raise fail(root, None, f"more than {limits.MAX_ENTRIES:,} Markdown files")
     return found
 
 
@@ -152,11 +150,13 @@ def parse_markdown_dir(path: Path, progress: Progress | None = None) -> ImportRe
             result.skipped.append(f"{rel}: not a regular file (a link?)")
             continue
         total_bytes += info.st_size
-        if total_bytes > MAX_FILE_BYTES:
+        if total_bytes > limits.MAX_FILE_BYTES:
             raise fail(
-                path, None, f"the Markdown files add up to more than {MAX_FILE_BYTES // 2**20} MiB"
+                path,
+                None,
+                f"the Markdown files add up to more than {limits.MAX_FILE_BYTES // 2**20} MiB",
             )
-        text = decode_text(file, read_limited(file, limit=MAX_BODY_BYTES))
+        text = decode_text(file, read_limited(file, limit=limits.MAX_BODY_BYTES))
         try:
             meta, body, used = parse_front_matter(text)
         except ValueError as err:
