@@ -91,6 +91,13 @@ class Journal:
     ) -> Journal:
         return cls(Vault.unlock(path, passphrase, policy=policy, readonly=readonly), now=now)
 
+    @classmethod
+    def unlock_with_recovery(
+        cls, path: Path | str, code: str, *, now: Callable[[], datetime] = local_now
+    ) -> Journal:
+        """Open with the recovery code; the caller must then set a new passphrase."""
+        return cls(Vault.unlock_with_recovery(path, code), now=now)
+
     @property
     def path(self) -> Path:
         return self.vault.path
@@ -307,3 +314,8 @@ class Journal:
 
     def change_passphrase(self, new_passphrase: str) -> None:
         self.vault.change_passphrase(new_passphrase)
+
+    def rekey(self, passphrase: str) -> str | None:
+        """Rotate the data key (see :meth:`Vault.rekey`); returns a new recovery code or None."""
+        self._check_open()
+        return self.vault.rekey(passphrase)

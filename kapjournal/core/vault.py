@@ -792,6 +792,44 @@ class Vault:
             crypto.wipe(key)
         return code
 
+    def reset_passphrase_after_recovery(
+        self, new_passphrase: str, *, policy: crypto.KdfPolicy | None = None
+    ) -> str:
+        """Set a new passphrase and replace the used recovery code, in one header write.
+
+        Returns:
+            The new recovery code (the old one stops working).
+        """
+        if len(new_passphrase) < MIN_PASSPHRASE:
+            raise WeakPassphrase()
+        self._require_writable()
+        kdf = self._new_passphrase_kdf(policy)
+        kek = crypto.derive_kek(new_passphrase, kdf)
+        try:
+            slot = _wrap(
+                kek, self._dek, self.header.vault_id, "passphrase", kdf, self.header.format_version
+            )
+        finally:
+            crypto.wipe(kek)
+        code, rslot = _recovery_slot(self._dek, self.header.vault_id, self.header.format_version)
+        self._write_header(self.header.with_slot(slot).with_slot(rslot))
+        return code
+
+    def verify_copy(self, path: Path | str) -> VerifyReport:
+        """Verify a copy of this vault (e.g. a fresh backup) with the key already in memory.
+
+        Raises:
+            WrongPassphrase: when the copy belongs to another vault or key.
+        """
+        header = read_header(Path(path))
+        if header.vault_id != self.header.vault_id or header.key_id != self.header.key_id:
+            raise WrongPassphrase("That copy was not made from this vault's current key.")
+        copy = Vault._open_with_dek(Path(path), header, bytearray(self._dek), readonly=True)
+        try:
+            return copy.verify()
+        finally:
+            copy.close()
+
     def remove_recovery_slot(self) -> None:
         self._write_header(self.header.without_slot("recovery"))
 
@@ -1197,29 +1235,46 @@ def _fsync_dir(path: Path) -> None:
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"  # Crockford-style, no I/L/O/U
 
 
+def _code_check(raw: bytes) -> str:
+    """Two check characters (10 bits of SHA-256) that catch typing mistakes."""
+    value = int.from_bytes(crypto.sha256(b"kapj/v1/recovery-check" + raw)[:2], "big") >> 6
+    return _CODE_ALPHABET[value >> 5] + _CODE_ALPHABET[value & 31]
+
+
 def format_recovery_code(raw: bytes) -> str:
-    """128 bits as 26 base-32 characters, grouped in fives for writing down."""
+    """128 bits as 26 base-32 characters plus 2 check characters, in 7 groups of 4."""
     number = int.from_bytes(raw, "big")
     chars = []
     for _ in range(26):
         number, rem = divmod(number, 32)
         chars.append(_CODE_ALPHABET[rem])
-    text = "".join(reversed(chars))
-    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+    text = "".join(reversed(chars)) + _code_check(raw)
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def parse_recovery_code(code: str) -> bytes:
-    """Inverse of :func:`format_recovery_code`, forgiving of case, spaces and dashes."""
-    cleaned = code.upper().replace("-", "").replace(" ", "")
+    """Inverse of :func:`format_recovery_code`, forgiving of case, spaces and dashes.
+
+    The two check characters are optional; when present they must match, so
+    a typo is reported as a typo rather than as a wrong code.
+    """
+    cleaned = "".join(code.upper().split()).replace("-", "")
     cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
-    if len(cleaned) != 26 or any(c not in _CODE_ALPHABET for c in cleaned):
-        raise WrongPassphrase("That does not look like a recovery code (26 letters and digits).")
+    if len(cleaned) not in (26, 28) or any(c not in _CODE_ALPHABET for c in cleaned):
+        raise WrongPassphrase(
+            "That does not look like a recovery code (7 groups of 4 letters and digits)."
+        )
     number = 0
-    for c in cleaned:
+    for c in cleaned[:26]:
         number = number * 32 + _CODE_ALPHABET.index(c)
     if number >= 1 << 128:
         raise WrongPassphrase("That does not look like a recovery code.")
-    return number.to_bytes(16, "big")
+    raw = number.to_bytes(16, "big")
+    if len(cleaned) == 28 and cleaned[26:] != _code_check(raw):
+        raise WrongPassphrase(
+            "That recovery code contains a typo; please check each group against your note."
+        )
+    return raw
 
 
 def open_for_verify(path: Path | str, passphrase: str) -> Vault:
