@@ -82,7 +82,14 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     if message is None:
         if sys.stdin.isatty():
             click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
-        message = sys.stdin.read()
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        try:
+            message = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError as err:
+            raise InvalidInput(
+                "The text on standard input is not valid UTF-8; nothing was saved. "
+                "Convert it first, e.g. with iconv."
+            ) from err
     body = message.strip("\n")
     if not body.strip():
         raise InvalidInput("The entry is empty; nothing was saved.")

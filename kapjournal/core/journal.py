@@ -267,9 +267,16 @@ class Journal:
         """Insert or update a model; one sealed record, one transaction."""
         self._check_open()
         model_id: str = model.id  # type: ignore[attr-defined]
-        payload = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(
-            "utf-8"
-        )
+        try:
+            payload = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(
+                "utf-8"
+            )
+        except UnicodeEncodeError as err:
+            # Lone surrogates (e.g. from a hostile import) cannot be stored as UTF-8.
+            raise InvalidInput(
+                "The text contains characters that cannot be stored (broken Unicode); "
+                "nothing was saved."
+            ) from err
         self.vault.put(model.KIND, payload, record_id=_rid(model_id), schema_v=model.SCHEMA_V)
         if model.KIND in self._cache:
             self._cache[model.KIND][model_id] = model
