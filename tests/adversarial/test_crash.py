@@ -70,7 +70,10 @@ def _run_and_kill(path: Path, mode: str, passphrase: str, rng: random.Random) ->
     assert first == b"ready", first
     time.sleep(rng.uniform(0.0, 0.25))
     proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate(timeout=30)
+    # Read through the same buffered reader as readline() above: communicate()
+    # would read the raw pipe and miss lines already buffered here.
+    out = proc.stdout.read()
+    proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     return [line.split() for line in out.decode().splitlines()]
 
@@ -118,7 +121,8 @@ def test_crash_during_edit_keeps_acknowledged_or_in_flight_text(vault_path: Path
     with Journal.create(vault_path, PASSPHRASE) as j:
         expected = {j.add_entry(f"original {i}").id: {f"original {i}"} for i in range(4)}
     for point in range(CRASH_POINTS):
-        for parts in _run_and_kill(vault_path, "edit", PASSPHRASE, rng):
+        lines = _run_and_kill(vault_path, "edit", PASSPHRASE, rng)
+        for parts in lines:
             tag, rid, i = parts
             if tag == "start":
                 expected[rid] = expected[rid] | {f"edit {i}"}
@@ -128,7 +132,7 @@ def test_crash_during_edit_keeps_acknowledged_or_in_flight_text(vault_path: Path
             bodies = {e.id: e.body for e in j.entries()}
         assert set(bodies) == set(expected), f"seed={seed} point={point}"
         for rid, body in bodies.items():
-            assert body in expected[rid], f"seed={seed} point={point}: {rid} has {body!r}"
+            assert body in expected[rid], f"seed={seed} point={point}: {rid} has {body!r} {lines}"
             expected[rid] = {body}
 
 
@@ -140,7 +144,9 @@ def test_crash_during_passphrase_change_never_locks_out(vault_path: Path) -> Non
     current = PASSPHRASE
     for point in range(CRASH_POINTS):
         allowed = {current}
-        for parts in _run_and_kill(vault_path, "passwd", current, rng):
+        lines = _run_and_kill(vault_path, "passwd", current, rng)
+        assert all(lines), lines
+        for parts in lines:
             if parts[0] == "start":
                 allowed.add(" ".join(parts[1:]))
             else:
