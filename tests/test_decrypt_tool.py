@@ -40,8 +40,15 @@ def _fill(path: Path) -> Journal:
         answers=(Answer(prompt_id="p1", question="How do you feel?", kind="text", value="ok"),),
     )
     j.save(
-        Session(id=new_id(), started_at=WHEN, route="iv", dose_value="0.5", dose_unit="mg/kg",
-                notes="felt floaty", side_effects={"nausea": 1})
+        Session(
+            id=new_id(),
+            started_at=WHEN,
+            route="iv",
+            dose_value="0.5",
+            dose_unit="mg/kg",
+            notes="felt floaty",
+            side_effects={"nausea": 1},
+        )
     )
     j.save(CheckIn(id=new_id(), at=WHEN, mood=6, anxiety=3, note="steady"))
     e = j.add_entry("to be edited")

@@ -76,7 +76,8 @@ def test_privacy_no_plaintext_anywhere_after_cli_flow(tmp_path: Path) -> None:
             assert marker.encode() not in result.stdout, args
     subprocess.run(
         [sys.executable, "-c", EDIT_SCRIPT, str(vault), PASSPHRASE, edit_marker],
-        env=env, check=True,
+        env=env,
+        check=True,
     )
     passwd = run_cli(*base, "passwd", input=f"{NEW}\n{NEW}\n".encode(), env=env)
     assert passwd.returncode == 0, passwd.stderr
@@ -87,7 +88,9 @@ def test_privacy_no_plaintext_anywhere_after_cli_flow(tmp_path: Path) -> None:
     roots = [vault.parent, tmp_path / "one.kapj", tmp_path / "rotating", tmpdir, home]
     assert _files_containing(roots, _needles(marker) + _needles(edit_marker)) == []
     assert NEW.encode() not in b"".join(
-        p.read_bytes() for r in roots for p in ([r, *r.rglob("*")] if r.is_dir() else [r])
+        p.read_bytes()
+        for r in roots
+        for p in ([r, *r.rglob("*")] if r.is_dir() else [r])
         if p.is_file()
     )
 
@@ -144,7 +147,11 @@ def _flow(env: dict[str, str], vault: Path, pw: Path, prefix: list[str]) -> None
     def cli(*args: str, stdin: bytes | None = None) -> bytes:
         result = subprocess.run(
             [*prefix, sys.executable, "-c", CLI_BOOT, *base, *args],
-            input=stdin, capture_output=True, env=env, timeout=60, check=False,
+            input=stdin,
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
         )
         assert result.returncode == 0, (args, result.stderr)
         assert b"network access attempted" not in result.stderr

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kapjournal.core import errors, vault as vault_mod
+from kapjournal.core import errors
+from kapjournal.core import vault as vault_mod
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import Entry
 from tests.adversarial.helpers import run_cli, subprocess_env
@@ -72,7 +73,9 @@ def test_storage_real_full_filesystem_cli(tmp_path: Path, passphrase_file: Path)
         assert run_cli(*base, "init").returncode == 0
         acked = 0
         for i in range(400):
-            result = run_cli(*base, "add", input=f"note {i} ".encode() + os.urandom(4000).hex().encode())
+            result = run_cli(
+                *base, "add", input=f"note {i} ".encode() + os.urandom(4000).hex().encode()
+            )
             if result.returncode != 0:
                 assert b"disk is full" in result.stderr, result.stderr
                 assert b"Traceback" not in result.stderr

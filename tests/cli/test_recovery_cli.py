@@ -49,9 +49,7 @@ def test_recover_forces_new_passphrase_and_issues_new_code(vault_path: Path) -> 
     with Journal.create(vault_path, PASSPHRASE) as j:
         e = j.add_entry("remember me")
         code = j.vault.add_recovery_slot()
-    result = _run(
-        ["--vault", str(vault_path), "recover"], input=f"{code}\n{NEW}\n{NEW}\n"
-    )
+    result = _run(["--vault", str(vault_path), "recover"], input=f"{code}\n{NEW}\n{NEW}\n")
     assert result.exit_code == 0, result.output
     new_codes = CODE_RE.findall(result.stdout)
     assert len(new_codes) == 1 and new_codes[0] != code
@@ -165,9 +163,7 @@ def test_restore_refused_while_vault_open_elsewhere(
         assert "open elsewhere" in result.stderr
 
 
-def test_verify_repair_quarantines_and_then_passes(
-    vault_path: Path, passphrase_file: Path
-) -> None:
+def test_verify_repair_quarantines_and_then_passes(vault_path: Path, passphrase_file: Path) -> None:
     with Journal.create(vault_path, PASSPHRASE) as j:
         good = j.add_entry("good")
         bad = j.add_entry("bad")

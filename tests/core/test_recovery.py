@@ -101,9 +101,11 @@ def test_rekey_reencrypts_everything_under_new_key(vault_path: Path, tmp_path: P
     # ...but a record written after rotation cannot be opened with the old key.
     with Journal.unlock(vault_path, PASSPHRASE) as j:
         fresh = j.add_entry("after rotation")
-    row = _raw(vault_path).execute(
-        "SELECT * FROM records WHERE id = ?", (bytes.fromhex(fresh.id),)
-    ).fetchone()
+    row = (
+        _raw(vault_path)
+        .execute("SELECT * FROM records WHERE id = ?", (bytes.fromhex(fresh.id),))
+        .fetchone()
+    )
     conn = _raw(old_copy)
     conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", row)
     conn.close()
@@ -140,7 +142,9 @@ def test_rekey_refused_while_records_are_damaged(vault_path: Path) -> None:
         j.rekey(PASSPHRASE)
 
 
-def test_rekey_failure_mid_way_rolls_back(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rekey_failure_mid_way_rolls_back(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Journal.create(vault_path, PASSPHRASE) as j:
         e = j.add_entry("survives")
 
@@ -162,7 +166,9 @@ def test_rekey_failure_mid_way_rolls_back(vault_path: Path, monkeypatch: pytest.
 
 def _damage(path: Path, rid: str) -> bytes:
     conn = _raw(path)
-    ct = bytearray(conn.execute("SELECT ct FROM records WHERE id = ?", (bytes.fromhex(rid),)).fetchone()[0])
+    ct = bytearray(
+        conn.execute("SELECT ct FROM records WHERE id = ?", (bytes.fromhex(rid),)).fetchone()[0]
+    )
     ct[0] ^= 1
     conn.execute("UPDATE records SET ct = ? WHERE id = ?", (bytes(ct), bytes.fromhex(rid)))
     conn.close()
