@@ -82,9 +82,10 @@ def write_rotating_backup(journal: object, folder: Path, keep: int) -> tuple[Pat
         )
     removed: list[Path] = []
     backups = list_backups(folder)
+    live = vault.path.resolve()
     for old in backups[: max(0, len(backups) - keep)]:
-        if old == dest:
-            continue
+        if old == dest or old.resolve() == live:
+            continue  # never remove the vault itself, whatever its name
         old.unlink()
         removed.append(old)
     return dest, removed
@@ -186,10 +187,15 @@ def restore(state: State, backup_file: Path) -> None:
             with open(incoming, "rb+") as fh:
                 os.fsync(fh.fileno())
         # Check the copy we are about to install, not only the source.
-        with Journal.unlock(incoming, passphrase, readonly=True) as copy:
-            if not copy.verify().ok:
-                incoming.unlink(missing_ok=True)
-                raise StorageError("The copied backup did not verify; nothing was replaced.")
+        try:
+            with Journal.unlock(incoming, passphrase, readonly=True) as copy:
+                copied_ok = copy.verify().ok
+        except BaseException:
+            incoming.unlink(missing_ok=True)
+            raise
+        if not copied_ok:
+            incoming.unlink(missing_ok=True)
+            raise StorageError("The copied backup did not verify; nothing was replaced.")
         aside = None
         with storage_errors():
             if target.exists():

@@ -541,6 +541,11 @@ class Vault:
             secure_dir(path.parent)
             lock_fd = _acquire_lock(path)
         try:
+            # Check again under the lock: another process may have created the
+            # vault between the first check and the lock (the final rename
+            # would otherwise replace it).
+            if path.exists():
+                raise VaultExists()
             vault_id = os.urandom(16)
             dek = crypto.random_key()
             kdf = policy.new_params()
@@ -835,6 +840,8 @@ class Vault:
 
     def _write_header(self, header: Header) -> None:
         self._require_writable()
+        if self._depth:
+            raise InvalidInput("Finish the current change before changing keys.")
         with storage_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -843,7 +850,10 @@ class Vault:
                 )
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (e.g. on a full disk);
+                # a failing ROLLBACK must not hide the real error.
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
                 raise
         self.header = header
 

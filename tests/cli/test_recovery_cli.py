@@ -193,3 +193,13 @@ def test_rekey_cli_keeps_entries(vault_path: Path, passphrase_file: Path) -> Non
     with Journal.unlock(vault_path, PASSPHRASE) as j:
         assert {e.id for e in j.entries()} == ids
         assert j.vault.header.key_id == 2
+
+
+def test_backup_keep_never_prunes_the_vault_itself(tmp_path: Path, passphrase_file: Path) -> None:
+    vault = tmp_path / "kapjournal-00000000-000000-000000.kapj"  # sorts before any backup
+    Journal.create(vault, PASSPHRASE).close()
+    for _ in range(2):
+        result = _run([*_base(vault, passphrase_file), "backup", "--keep", "1", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    assert vault.exists()
+    Journal.unlock(vault, PASSPHRASE).close()

@@ -246,3 +246,34 @@ def test_kdf_salt_is_new_on_every_passphrase_change(vault_path: Path) -> None:
         j.change_passphrase(NEW)
         j.change_passphrase(PASSPHRASE)
     assert read_header(vault_path).slot("passphrase").kdf.salt != first  # type: ignore[union-attr]
+
+
+def test_vault_create_rechecks_under_lock(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If another process creates the vault while we wait for the lock, we never replace it."""
+    from kapjournal.core import vault as vault_mod
+
+    real = vault_mod._acquire_lock
+
+    def racing(path: Path) -> int:
+        fd = real(path)
+        path.write_bytes(b"the other process's vault")
+        return fd
+
+    monkeypatch.setattr(vault_mod, "_acquire_lock", racing)
+    with pytest.raises(errors.VaultExists):
+        Vault.create(vault_path, PASSPHRASE)
+    assert vault_path.read_bytes() == b"the other process's vault"
+    monkeypatch.undo()
+    with pytest.raises(errors.VaultExists):
+        Vault.create(vault_path, PASSPHRASE)  # and the lock was released
+
+
+def test_vault_key_change_inside_transaction_refused(vault_path: Path) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        with pytest.raises(errors.InvalidInput), j.transaction():
+            j.add_entry("x")
+            j.change_passphrase(NEW)
+        assert j.entries() == []
+    Journal.unlock(vault_path, PASSPHRASE).close()
