@@ -255,6 +255,12 @@ def test_storage_hot_journal_after_crash_readonly_open_works(vault_path: Path) -
     proc.wait()
     assert vault_path.with_name(vault_path.name + "-journal").exists()
     # Read-only commands (list, show, verify) must work straight after a crash.
+    pw = vault_path.parent.parent / "pw"
+    pw.write_text(PASSPHRASE)
+    pw.chmod(0o600)
+    listing = run_cli("--vault", str(vault_path), "--passphrase-file", str(pw), "list")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.count(b"kept ") == 3
     with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
         assert {e.id for e in j.entries()} == kept
         assert j.verify().ok

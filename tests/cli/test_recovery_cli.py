@@ -203,3 +203,17 @@ def test_backup_keep_never_prunes_the_vault_itself(tmp_path: Path, passphrase_fi
         assert result.exit_code == 0, result.output
     assert vault.exists()
     Journal.unlock(vault, PASSPHRASE).close()
+
+
+def test_restore_into_missing_vault(tmp_path: Path, passphrase_file: Path) -> None:
+    """Restoring after the vault file was lost works and needs no old copy."""
+    vault = tmp_path / "v" / "journal.kapj"
+    with Journal.create(vault, PASSPHRASE) as j:
+        e = j.add_entry("saved by the backup")
+        backup = j.vault.backup_to(tmp_path / "b.kapj")
+    vault.unlink()
+    result = _run([*_base(vault, passphrase_file), "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert "kept as" not in result.stdout
+    with Journal.unlock(vault, PASSPHRASE) as j:
+        assert [x.id for x in j.entries()] == [e.id]
