@@ -189,7 +189,9 @@ def setup_kap(base: Path, corpus: Path, env: dict[str, str]) -> tuple[Path, Path
     write_private(pw, KAP_PASSPHRASE + "\n")
     vault = kdir / "vault" / "journal.kapj"
     opts = ["--vault", str(vault), "--passphrase-file", str(pw)]
-    subprocess.run(kap_cmd() + opts + ["init"], env=env, check=True, capture_output=True)
+    init = subprocess.run(kap_cmd() + opts + ["init"], env=env, capture_output=True, text=True)
+    if init.returncode != 0:
+        raise SystemExit(f"kapjournal init failed: {init.stderr.strip()[-400:]}")
     t, rc, _, tail = run_timed(
         kap_cmd() + opts + ["import", str(corpus), "--from", "jrnl-txt"], env=env
     )
