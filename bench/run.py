@@ -454,7 +454,9 @@ def inprocess_lines(n: int, res: dict[str, object]) -> list[str]:
     peaks = [t.peak_mib for _, t, _ in timings.values() if t.ok]
     searchable = _fmt_ms(fig.get("searchable_ms"))
     if fig.get("searchable_source"):
-        searchable += f" (from {fig['searchable_source']})"
+        searchable += f" (from the {fig['searchable_source']})"
+    if fig.get("rebuild_ms") is not None:
+        searchable += f"; full rebuild {_fmt_ms(fig['rebuild_ms'])}"
     image_ms = _companion_value(search_comp, n, "load_image_ms")
     if image_ms is not None:
         searchable += f"; bench_search.py image load {_fmt_ms(image_ms)}"
