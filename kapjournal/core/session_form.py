@@ -1,0 +1,196 @@
+"""Validating what a user types for a session log (shared by the CLI and the form).
+
+Every check returns or raises a message meant to sit beside the field:
+dose must be a positive number (kept exactly as typed, never calculated),
+blood pressure like ``120/80`` within plausible ranges, and a completed
+session cannot start more than a day in the future.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kapjournal.core.dates import parse_when
+from kapjournal.core.errors import InvalidInput
+from kapjournal.core.models import (
+    DOSE_UNITS,
+    ROUTES,
+    SETTINGS,
+    SIDE_EFFECTS,
+    VITALS_WHEN,
+    Vitals,
+    local_now,
+)
+
+_DOSE = re.compile(r"^\d+(?:[.,]\d+)?$")
+_BP = re.compile(r"^\s*(\d{2,3})\s*/\s*(\d{2,3})\s*$")
+SYS_RANGE = (60, 260)
+DIA_RANGE = (30, 160)
+HR_RANGE = (25, 250)
+SPO2_RANGE = (50, 100)
+FUTURE_LIMIT = timedelta(days=1)
+
+
+class FieldError(InvalidInput):
+    """Bad input for one named form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def check_dose(text: str) -> str:
+    """The dose exactly as typed, if it is a positive number.
+
+    Raises:
+        FieldError: empty, not a number, or zero.
+    """
+    raw = text.strip()
+    if not raw:
+        raise FieldError("dose", "Please enter the dose as a number, e.g. 56 or 0.5.")
+    if not _DOSE.match(raw):
+        raise FieldError("dose", "The dose must be a plain positive number, e.g. 56 or 0.5.")
+    if float(raw.replace(",", ".")) <= 0:
+        raise FieldError("dose", "The dose must be more than zero.")
+    return raw
+
+
+def check_choice(field: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise FieldError(field, f"Choose one of: {', '.join(allowed)}.")
+    return value
+
+
+def check_route(value: str) -> str:
+    return check_choice("route", value, ROUTES)
+
+
+def check_unit(value: str) -> str:
+    return check_choice("dose_unit", value, DOSE_UNITS)
+
+
+def check_setting(value: str) -> str:
+    return check_choice("setting", value, SETTINGS)
+
+
+def check_bp(text: str, field: str = "bp") -> tuple[int, int] | None:
+    """Parse ``120/80``; ``None`` for empty.
+
+    Raises:
+        FieldError: wrong shape or implausible numbers.
+    """
+    if not text.strip():
+        return None
+    m = _BP.match(text)
+    if not m:
+        raise FieldError(field, "Write blood pressure like 120/80.")
+    sys_, dia = int(m.group(1)), int(m.group(2))
+    if not SYS_RANGE[0] <= sys_ <= SYS_RANGE[1]:
+        raise FieldError(
+            field, f"The first number should be between {SYS_RANGE[0]} and {SYS_RANGE[1]}."
+        )
+    if not DIA_RANGE[0] <= dia <= DIA_RANGE[1]:
+        raise FieldError(
+            field, f"The second number should be between {DIA_RANGE[0]} and {DIA_RANGE[1]}."
+        )
+    if dia >= sys_:
+        raise FieldError(field, "The first number is usually the larger one; please check.")
+    return sys_, dia
+
+
+def _int_in(text: str, field: str, lo: int, hi: int, what: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError as err:
+        raise FieldError(field, f"{what} should be a whole number.") from err
+    if not lo <= value <= hi:
+        raise FieldError(field, f"{what} should be between {lo} and {hi}.")
+    return value
+
+
+def check_hr(text: str, field: str = "hr") -> int | None:
+    return _int_in(text, field, *HR_RANGE, "Heart rate")
+
+
+def check_spo2(text: str, field: str = "spo2") -> int | None:
+    return _int_in(text, field, *SPO2_RANGE, "Oxygen saturation")
+
+
+def check_dissociation(text: str) -> int | None:
+    return _int_in(text, "dissociation", 0, 10, "Your rating")
+
+
+def check_side_effect(name: str, text: str) -> int | None:
+    if name not in SIDE_EFFECTS:
+        raise FieldError("side_effects", f"Unknown side effect '{name}'.")
+    return _int_in(text, f"se_{name}", 0, 3, f"{name.capitalize()}")
+
+
+def vitals_from(
+    when: str, bp: str = "", hr: str = "", spo2: str = "", prefix: str = ""
+) -> Vitals | None:
+    """One ``Vitals`` reading from form text; ``None`` if all empty."""
+    check_choice(f"{prefix}when", when, VITALS_WHEN)
+    pressure = check_bp(bp, f"{prefix}bp")
+    rate = check_hr(hr, f"{prefix}hr")
+    sat = check_spo2(spo2, f"{prefix}spo2")
+    if pressure is None and rate is None and sat is None:
+        return None
+    return Vitals(
+        when=when,
+        bp_sys=pressure[0] if pressure else None,
+        bp_dia=pressure[1] if pressure else None,
+        hr=rate,
+        spo2=sat,
+    )
+
+
+def check_start(text: str, *, completed: bool, now: Callable[[], datetime] = local_now) -> datetime:
+    """When the session started.
+
+    Raises:
+        FieldError: unreadable, or a completed session more than a day ahead.
+    """
+    try:
+        when = parse_when(text, now=now)
+    except InvalidInput as err:
+        raise FieldError("started_at", err.user_message) from err
+    if completed and when > now() + FUTURE_LIMIT:
+        raise FieldError(
+            "started_at",
+            "A completed session cannot be more than a day in the future; "
+            "plan it instead, or check the date.",
+        )
+    return when
+
+
+def check_end(text: str, start: datetime) -> datetime | None:
+    """When the session ended (empty: unknown); a bare time is on the start's day."""
+    if not text.strip():
+        return None
+    try:
+        when = parse_when(text, now=lambda: start)
+    except InvalidInput as err:
+        raise FieldError("ended_at", err.user_message) from err
+    if when < start:
+        raise FieldError("ended_at", "The end is before the start.")
+    if when - start > timedelta(hours=24):
+        raise FieldError("ended_at", "The end is more than a day after the start.")
+    return when
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """Validated fields, or the messages to show beside the fields that failed."""
+
+    values: dict[str, object]
+    errors: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
