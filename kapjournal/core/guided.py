@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kapjournal.core import safety
+from kapjournal.core.checkin import record_checkin
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import Answer, Draft, Entry, new_id
-from kapjournal.core.prompts import PromptPack, answer_text, clean_answer
+from kapjournal.core.models import CHECKIN_FIELDS, Answer, Draft, Entry, new_id
+from kapjournal.core.prompts import CHECKIN_PREFIX, PromptPack, answer_text, clean_answer
 
 
 def find_draft(journal: Journal, pack_id: str, session_id: str | None) -> Draft | None:
@@ -101,8 +102,15 @@ def finish(journal: Journal, pack: PromptPack, draft: Draft) -> Finished:
         answers=entry_answers,
         source="guided",
     )
+    values = {
+        k[len(CHECKIN_PREFIX) :]: v
+        for k, v in answers.items()
+        if k.startswith(CHECKIN_PREFIX) and k[len(CHECKIN_PREFIX) :] in CHECKIN_FIELDS
+    }
     with journal.transaction():
         journal.save(entry)
+        if pack.include_checkin and values:
+            record_checkin(journal, values, at=entry.created, source="pack")
         if journal.find(Draft, draft.id) is not None:
             journal.delete(draft)
     return Finished(entry, safety.check_answers(pack, answers))

@@ -147,6 +147,25 @@ class PackLibrary:
         )
 
 
+CHECKIN_PREFIX = "checkin_"
+
+
+def checkin_prompts() -> tuple[Prompt, ...]:
+    """The five check-in sliders as scale prompts (appended when ``include_checkin``)."""
+    from kapjournal.core.checkin import SLIDERS
+
+    return tuple(
+        Prompt(
+            id=CHECKIN_PREFIX + s.field,
+            text=s.question,
+            kind="scale",
+            low_label=s.low,
+            high_label=s.high,
+        )
+        for s in SLIDERS
+    )
+
+
 # ---------------------------------------------------------------- validation helpers
 
 
@@ -325,7 +344,11 @@ def parse_pack(data: dict[str, Any], file: str, origin: str = "builtin") -> Prom
     for p in prompts:
         if p.id in seen:
             raise _problem(file, "this prompt id is used twice", p.id)
+        if p.id.startswith(CHECKIN_PREFIX):
+            raise _problem(file, f"ids starting with '{CHECKIN_PREFIX}' are reserved", p.id)
         seen.add(p.id)
+    if include_checkin:
+        prompts = prompts + checkin_prompts()
     known = {
         "type",
         "id",

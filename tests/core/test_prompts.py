@@ -57,7 +57,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 def test_load_pack_file_reads_every_answer_kind(tmp_path: Path) -> None:
     pack = prompts.load_pack_file(write(tmp_path, "mini.toml", GOOD))
     assert pack.id == "mini" and pack.phase == "next_day" and pack.include_checkin
-    assert [p.kind for p in pack.prompts] == ["text", "scale", "choice", "words", "yesno"]
+    assert [p.kind for p in pack.prompts][:5] == ["text", "scale", "choice", "words", "yesno"]
+    assert [p.id for p in pack.prompts][5:] == [p.id for p in prompts.checkin_prompts()]
     assert pack.prompts[0].hint == "A word is enough."
     assert pack.prompt("where") is not None and pack.prompt("where").choices == ("home", "clinic")
     assert pack.prompt("safe").safety is True
