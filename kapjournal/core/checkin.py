@@ -59,7 +59,7 @@ def parse_value(name: str, raw: object) -> int | None:
 
 def record_checkin(
     journal: Journal,
-    values: Mapping[str, int | None],
+    values: Mapping[str, object],
     *,
     note: str = "",
     at: datetime | None = None,

@@ -18,9 +18,11 @@ from kapjournal.core.errors import InvalidInput
 from kapjournal.core.models import (
     DOSE_UNITS,
     ROUTES,
+    SESSION_STATUSES,
     SETTINGS,
     SIDE_EFFECTS,
     VITALS_WHEN,
+    Session,
     Vitals,
     local_now,
 )
@@ -32,6 +34,27 @@ DIA_RANGE = (30, 160)
 HR_RANGE = (25, 250)
 SPO2_RANGE = (50, 100)
 FUTURE_LIMIT = timedelta(days=1)
+
+
+_DAY_AND_TIME = re.compile(
+    r"^\s*(today|yesterday|tomorrow)\s+(?:at\s+)?(\d{1,2})[:.](\d{2})\s*$", re.IGNORECASE
+)
+
+
+def parse_moment(text: str, *, now: Callable[[], datetime] = local_now) -> datetime:
+    """Like ``dates.parse_when`` but also reads "yesterday 10:00" and "today at 9.30".
+
+    Raises:
+        InvalidInput: the text is not a readable date/time.
+    """
+    m = _DAY_AND_TIME.match(text)
+    if m:
+        day = parse_when(m.group(1), now=now)
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise InvalidInput(f"'{text.strip()}' has a time that does not exist.")
+        return day.replace(hour=hour, minute=minute)
+    return parse_when(text, now=now)
 
 
 class FieldError(InvalidInput):
@@ -157,7 +180,7 @@ def check_start(text: str, *, completed: bool, now: Callable[[], datetime] = loc
         FieldError: unreadable, or a completed session more than a day ahead.
     """
     try:
-        when = parse_when(text, now=now)
+        when = parse_moment(text, now=now)
     except InvalidInput as err:
         raise FieldError("started_at", err.user_message) from err
     if completed and when > now() + FUTURE_LIMIT:
@@ -174,7 +197,7 @@ def check_end(text: str, start: datetime) -> datetime | None:
     if not text.strip():
         return None
     try:
-        when = parse_when(text, now=lambda: start)
+        when = parse_moment(text, now=lambda: start)
     except InvalidInput as err:
         raise FieldError("ended_at", err.user_message) from err
     if when < start:
@@ -194,3 +217,145 @@ class FormResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+VITALS_FORM_POINTS = ("pre", "40min", "end")
+
+
+def form_fields(session: Session) -> dict[str, str]:
+    """A session as the text fields of the form (the inverse of :func:`build_session`)."""
+    out: dict[str, str] = {
+        "started_at": session.started_at.strftime("%Y-%m-%d %H:%M"),
+        "ended_at": session.ended_at.strftime("%Y-%m-%d %H:%M") if session.ended_at else "",
+        "status": session.status,
+        "route": session.route or "",
+        "dose": session.dose_value or "",
+        "dose_unit": session.dose_unit or "",
+        "setting": session.setting or "",
+        "support_person": session.support_person,
+        "clinician": session.clinician,
+        "therapist_present": "yes" if session.therapist_present else "no",
+        "dissociation": "" if session.dissociation is None else str(session.dissociation),
+        "notes": session.notes,
+        "side_effect_other": session.side_effect_other,
+    }
+    for name in SIDE_EFFECTS:
+        level = session.side_effects.get(name)
+        out[f"se_{name}"] = "" if level is None else str(level)
+    for v in session.vitals:
+        if v.when in VITALS_FORM_POINTS:
+            bp = f"{v.bp_sys}/{v.bp_dia}" if v.bp_sys and v.bp_dia else ""
+            out[f"v_{v.when}_bp"] = bp
+            out[f"v_{v.when}_hr"] = "" if v.hr is None else str(v.hr)
+            out[f"v_{v.when}_spo2"] = "" if v.spo2 is None else str(v.spo2)
+    return out
+
+
+def build_session(
+    fields: dict[str, str],
+    base: Session,
+    *,
+    now: Callable[[], datetime] = local_now,
+) -> FormResult:
+    """Apply form text to a session; collect one message per failing field.
+
+    Only keys present in ``fields`` change; everything else keeps ``base``'s value.
+    ``values["session"]`` holds the new ``Session`` when there are no errors.
+    """
+    errors: dict[str, str] = {}
+    changes: dict[str, object] = {}
+
+    status = fields.get("status", base.status)
+    if status not in SESSION_STATUSES:
+        errors["status"] = f"Choose one of: {', '.join(SESSION_STATUSES)}."
+    else:
+        changes["status"] = status
+    completed = status == "completed"
+    start = base.started_at
+    if "started_at" in fields or completed != (base.status == "completed"):
+        text = fields.get("started_at", base.started_at.isoformat())
+        try:
+            start = check_start(text, completed=completed, now=now)
+            changes["started_at"] = start
+        except FieldError as err:
+            errors[err.field] = err.user_message
+    if "ended_at" in fields:
+        try:
+            changes["ended_at"] = check_end(fields["ended_at"], start)
+        except FieldError as err:
+            errors[err.field] = err.user_message
+    checks: tuple[tuple[str, Callable[[str], str]], ...] = (
+        ("route", check_route),
+        ("dose_unit", check_unit),
+        ("setting", check_setting),
+        ("dose", check_dose),
+    )
+    for key, check in checks:
+        target = "dose_value" if key == "dose" else key
+        if key not in fields:
+            continue
+        raw = fields[key].strip()
+        if not raw:
+            changes[target] = None
+            continue
+        try:
+            changes[target] = check(raw)
+        except FieldError as err:
+            errors[err.field] = err.user_message
+    for key in ("support_person", "clinician", "notes", "side_effect_other"):
+        if key in fields:
+            changes[key] = fields[key].strip()
+    if "therapist_present" in fields:
+        raw = fields["therapist_present"].strip().lower()
+        if raw in ("yes", "y", "true", "1"):
+            changes["therapist_present"] = True
+        elif raw in ("no", "n", "false", "0", ""):
+            changes["therapist_present"] = False
+        else:
+            errors["therapist_present"] = "Answer yes or no."
+    if "dissociation" in fields:
+        try:
+            changes["dissociation"] = check_dissociation(fields["dissociation"])
+        except FieldError as err:
+            errors[err.field] = err.user_message
+    effects = dict(base.side_effects)
+    for name in SIDE_EFFECTS:
+        key = f"se_{name}"
+        if key not in fields:
+            continue
+        try:
+            level = check_side_effect(name, fields[key])
+        except FieldError as err:
+            errors[err.field] = err.user_message
+            continue
+        if level is None:
+            effects.pop(name, None)
+        else:
+            effects[name] = level
+    changes["side_effects"] = effects
+    vitals = {v.when: v for v in base.vitals}
+    for point in VITALS_FORM_POINTS:
+        keys = [f"v_{point}_{k}" for k in ("bp", "hr", "spo2")]
+        if not any(k in fields for k in keys):
+            continue
+        old = form_fields(base)
+        try:
+            reading = vitals_from(
+                point,
+                fields.get(keys[0], old.get(keys[0], "")),
+                fields.get(keys[1], old.get(keys[1], "")),
+                fields.get(keys[2], old.get(keys[2], "")),
+                prefix=f"v_{point}_",
+            )
+        except FieldError as err:
+            errors[err.field] = err.user_message
+            continue
+        if reading is None:
+            vitals.pop(point, None)
+        else:
+            vitals[point] = reading
+    order = {w: i for i, w in enumerate(VITALS_WHEN)}
+    changes["vitals"] = tuple(sorted(vitals.values(), key=lambda v: order.get(v.when, 99)))
+    if errors:
+        return FormResult({}, errors)
+    return FormResult({"session": base.replace(**changes)}, {})
