@@ -171,31 +171,17 @@ def session_add(state: State, /, as_planned: bool, force_new: bool, **opts: Any)
     A logged session within a day and a half of a planned one completes that
     planned session (keeping its number in the course) unless --new is given.
     """
-    from kapjournal.core.models import Session, new_id
-    from kapjournal.core.schedule import find_planned_match
-    from kapjournal.core.session_form import build_session
+    from kapjournal.core.models import Session
+    from kapjournal.core.session_form import build_new_session
 
     fields = _fields_from(opts)
-    fields.setdefault("started_at", "now")
     fields["status"] = "planned" if as_planned else "completed"
     journal = open_journal(state)
     try:
-        now = journal.now
-        probe = _check(
-            build_session(fields, Session(id=new_id(), started_at=now(), status="planned"), now=now)
+        result = build_new_session(
+            fields, journal.all(Session), now=journal.now, force_new=force_new
         )
-        base = None
-        if not as_planned and not force_new:
-            base = find_planned_match(journal.all(Session), probe.started_at)
-        if base is None:
-            number = sum(1 for s in journal.all(Session) if s.status == "completed") + 1
-            base = Session(
-                id=probe.id,
-                started_at=probe.started_at,
-                status="planned",
-                series_index=None if as_planned else number,
-            )
-        saved = journal.save(_check(build_session(fields, base, now=now)))
+        saved = journal.save(_check(result))
         click.echo(f"Saved session {saved.id[:8]}: {_describe(saved, journal)}")
     finally:
         journal.close()

@@ -359,3 +359,40 @@ def build_session(
     if errors:
         return FormResult({}, errors)
     return FormResult({"session": base.replace(**changes)}, {})
+
+
+def build_new_session(
+    fields: dict[str, str],
+    sessions: list[Session],
+    *,
+    now: Callable[[], datetime] = local_now,
+    force_new: bool = False,
+) -> FormResult:
+    """Validate a new session log; a completed one completes a nearby planned session.
+
+    The planned session closest to the start (within a day and a half) is
+    reused, keeping its id, course and number, unless ``force_new``. Otherwise
+    a completed session gets the next number in the series.
+    """
+    from kapjournal.core.models import new_id
+    from kapjournal.core.schedule import find_planned_match
+
+    fields = dict(fields)
+    fields.setdefault("started_at", "now")
+    fields.setdefault("status", "completed")
+    probe = build_session(fields, Session(id=new_id(), started_at=now(), status="planned"), now=now)
+    if probe.errors:
+        return probe
+    started = probe.values["session"].started_at  # type: ignore[attr-defined]
+    base = None
+    if fields["status"] == "completed" and not force_new:
+        base = find_planned_match(sessions, started)
+    if base is None:
+        number = sum(1 for s in sessions if s.status == "completed") + 1
+        base = Session(
+            id=probe.values["session"].id,  # type: ignore[attr-defined]
+            started_at=started,
+            status="planned",
+            series_index=number if fields["status"] == "completed" else None,
+        )
+    return build_session(fields, base, now=now)
