@@ -545,3 +545,79 @@ def pack_import(file: Path, dest: Path | None) -> None:
 
     pack_id = import_pack(file, dest)
     click.echo(f"Imported pack '{pack_id}'.")
+
+
+@pack.command("focus")
+@click.argument("areas", nargs=-1)
+@click.option("--none", "clear", is_flag=True, help="Turn all focus packs off.")
+@pass_state
+def pack_focus(state: State, areas: tuple[str, ...], clear: bool) -> None:
+    """Choose optional focus packs: depression, safety, ptsd, ocd, substance_use."""
+    from kapjournal.core.prompts import FOCUS_AREAS
+
+    unknown = [a for a in areas if a not in FOCUS_AREAS]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown focus area(s): {', '.join(unknown)}. Choose from {', '.join(FOCUS_AREAS)}."
+        )
+    journal = open_journal(state, readonly=not (areas or clear))
+    try:
+        settings = journal.settings()
+        if areas or clear:
+            settings = journal.save_settings(settings.replace(focus_packs=tuple(areas)))
+        chosen = ", ".join(settings.focus_packs) or "none"
+        click.echo(f"Focus packs: {chosen}")
+    finally:
+        journal.close()
+
+
+@main.group()
+def appointment() -> None:
+    """Therapy (integration) appointments; the pre-therapy pack opens a day before."""
+
+
+@appointment.command("add")
+@click.argument("when")
+@pass_state
+def appointment_add(state: State, when: str) -> None:
+    """Add an appointment, e.g. kapjournal appointment add "2026-12-05 15:00"."""
+    from kapjournal.core.models import Appointment, new_id
+    from kapjournal.core.session_form import parse_moment
+
+    journal = open_journal(state)
+    try:
+        at = parse_moment(when, now=journal.now)
+        saved = journal.save(Appointment(id=new_id(), at=at))
+    finally:
+        journal.close()
+    click.echo(f"Saved appointment {saved.id[:8]} on {saved.at:%a %Y-%m-%d %H:%M}.")
+
+
+@appointment.command("list")
+@pass_state
+def appointment_list(state: State) -> None:
+    """List appointments, oldest first."""
+    from kapjournal.core.models import Appointment
+
+    journal = open_journal(state, readonly=True)
+    try:
+        rows = sorted(journal.all(Appointment), key=lambda a: a.at)
+    finally:
+        journal.close()
+    if not rows:
+        click.echo('No appointments yet. Add one with: kapjournal appointment add "DATE TIME"')
+    for a in rows:
+        click.echo(f"{a.id[:8]}  {a.at:%a %Y-%m-%d %H:%M}  {a.kind}")
+
+
+@main.command("crisis")
+@click.option("--country", default=None, help="Country code, e.g. US, CA, GB, IE, AU, DE.")
+def crisis(country: str | None) -> None:
+    """Show crisis lines and the emergency number (no unlock needed)."""
+    from kapjournal.core.safety import resources_for
+
+    res = resources_for(country or "US")
+    if res.crisis_line:
+        click.echo(f"{res.crisis_name}: {res.crisis_line}")
+    click.echo(f"Emergency: {res.emergency}")
+    click.echo(f"({res.name}; last checked {res.last_checked}. Use --country for another country.)")

@@ -13,10 +13,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kapjournal.core.errors import InvalidInput
+from kapjournal.core.models import ScaleResult, Session, new_id
 from kapjournal.core.prompts import PackError, PackProblem, _ident, _text
+
+if TYPE_CHECKING:
+    from kapjournal.core.journal import Journal
+    from kapjournal.core.safety import Trigger
 
 MAX_ITEMS = 100
 MAX_OPTIONS = 12
@@ -303,3 +308,35 @@ def band_for(pack: ScalePack, total: int) -> str | None:
         if band.min <= total <= band.max:
             return band.label
     return None
+
+
+def record_result(
+    journal: Journal, pack: ScalePack, answers: Mapping[str, int]
+) -> tuple[ScaleResult, list[Trigger]]:
+    """Score and save a completed scale, linked to the session whose cycle it falls in.
+
+    Returns:
+        The stored result and any safety triggers (the caller shows the crisis screen).
+
+    Raises:
+        InvalidInput: incomplete or invalid answers; nothing is saved.
+    """
+    from kapjournal.core.cycles import CycleIndex
+    from kapjournal.core.safety import check_scale
+
+    result = score(pack, answers)
+    when = journal.now()
+    session = CycleIndex(journal.all(Session)).session_for(when)
+    stored = journal.save(
+        ScaleResult(
+            id=new_id(),
+            at=when,
+            scale_id=pack.id,
+            scale_name=pack.name,
+            version=pack.version,
+            answers=dict(answers),
+            total=result.total,
+            session_id=session.id if session else None,
+        )
+    )
+    return stored, check_scale(pack, answers)

@@ -149,6 +149,14 @@ class DueScreen(JournalScreen):
             self.items[key] = (pack, None)
             phase = PHASE_LABELS.get(pack.phase, pack.phase)
             olist.add_option(Option(Text(f"  {clean_line(pack.title)} · {phase}"), id=key))
+        if message.library.scales:
+            olist.add_option(
+                Option(Text("Questionnaires from your clinic", style="bold"), disabled=True)
+            )
+            for scale in message.library.scales.values():
+                olist.add_option(
+                    Option(Text(f"  {clean_line(scale.name)}"), id=f"scale-{scale.id}")
+                )
         olist.focus()
 
     @on(OptionList.OptionSelected, "#due-list")
@@ -158,6 +166,13 @@ class DueScreen(JournalScreen):
     def _open(self, key: str | None) -> None:
         from kapjournal.screens.guided import GuidedFlowScreen
 
+        if key is not None and key.startswith("scale-") and self.library is not None:
+            from kapjournal.screens.scale import ScaleScreen
+
+            scale = self.library.scales.get(key[len("scale-") :])
+            if scale is not None:
+                self.app.push_screen(ScaleScreen(scale))
+            return
         if key is None or key not in self.items:
             return
         pack, item = self.items[key]

@@ -233,3 +233,28 @@ def test_pack_check_and_import(run, tmp_path: Path) -> None:
     r = run("pack", "import", str(good), "--to", str(tmp_path / "user"))
     assert r.exit_code == 0 and (tmp_path / "user" / "g.toml").exists()
     assert run("pack", "list").exit_code == 0
+
+
+def test_pack_focus_sets_settings_and_rejects_unknown(run, vault_path: Path) -> None:
+    assert "Focus packs: none" in run("pack", "focus").output
+    r = run("pack", "focus", "ptsd", "substance_use")
+    assert r.exit_code == 0 and "ptsd, substance_use" in r.output
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
+        assert j.settings().focus_packs == ("ptsd", "substance_use")
+    assert run("pack", "focus", "sadness").exit_code == 2
+
+
+def test_appointment_makes_pre_therapy_due(run) -> None:
+    when = (datetime.now() + timedelta(hours=5)).strftime("%Y-%m-%d %H:%M")
+    assert run("appointment", "add", when).exit_code == 0
+    assert when[:10] in run("appointment", "list").output
+    assert "Before therapy" in run("due").output
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"), [("GB", "116 123"), ("AU", "13 11 14"), (None, "988")]
+)
+def test_crisis_prints_numbers_without_unlocking(country: str | None, expected: str) -> None:
+    args = ["crisis"] + (["--country", country] if country else [])
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and expected in r.output

@@ -164,3 +164,23 @@ def test_check_scale_triggers_only_above_lowest_option() -> None:
     assert safety.check_scale(pack, {"storm": 1}) == [
         safety.Trigger("safety_item", "weather4:storm")
     ]
+
+
+def test_record_result_links_session_and_flags_safety(journal) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from kapjournal.core.models import ScaleResult, Session, new_id
+
+    now = datetime(2026, 12, 3, 9, tzinfo=UTC)
+    journal.now = lambda: now
+    s = journal.save(Session(id=new_id(), started_at=now - timedelta(days=1)))
+    pack = scales.parse_scale(data(), "w.toml")
+    stored, triggers = scales.record_result(
+        journal, pack, {"fog": 1, "rain": 1, "sun": 3, "storm": 2}
+    )
+    assert stored.total == 4 and stored.session_id == s.id and stored.at == now
+    assert journal.all(ScaleResult) == [stored]
+    assert [t.detail for t in triggers] == ["weather4:storm"]
+    with pytest.raises(InvalidInput):
+        scales.record_result(journal, pack, {"fog": 1})
+    assert len(journal.all(ScaleResult)) == 1
