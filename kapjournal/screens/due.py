@@ -138,7 +138,8 @@ class DueScreen(JournalScreen):
                 when = item.opens if item in due.upcoming else item.due
                 word = "opens" if item in due.upcoming else "due"
                 late = " (late)" if item.state in ("overdue", "missed") else ""
-                line = f"  {clean_line(item.title)}{late} · {item.label} · {word} {when:%a %H:%M}"
+                stamp = f"{when:%a} {when.day} {when:%b %H:%M}"
+                line = f"  {clean_line(item.title)}{late} · {item.label} · {word} {stamp}"
                 olist.add_option(Option(Text(line), id=key, disabled=item in due.upcoming))
         settings = self.journal.settings()
         olist.add_option(

@@ -28,19 +28,19 @@ FEATURES: list[Feature] = [
     ),
     Feature(
         "g",
-        "Guided: Due reflections",
+        "Guided: Reflections due",
         "Reflections due now, coming up, and every pack",
         "kapjournal.screens.due:DueScreen",
     ),
     Feature(
         "c",
-        "Check-in: New",
+        "Check-in: Check in now",
         "Five quick 0-10 sliders: mood, anxiety, sleep, hope, connection",
         "kapjournal.screens.checkin:CheckInScreen",
     ),
     Feature(
         "m",
-        "Session mode: Start",
+        "Session mode: Start session",
         "Checklist, then a quiet place to jot during a session",
         "kapjournal.screens.session_mode:SessionModeScreen",
     ),

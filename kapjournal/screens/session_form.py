@@ -75,7 +75,7 @@ class SessionFormScreen(JournalScreen):
         width: 30;
     }
     SessionFormScreen .form--small {
-        width: 14;
+        width: 16;
     }
     SessionFormScreen .form--error {
         color: $error;

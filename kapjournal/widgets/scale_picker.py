@@ -6,6 +6,7 @@ so "not answered" and "0" stay different.
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +16,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+TEN_WINDOW = 1.0  # seconds within which 1 then 0 means 10
+
 
 class ScalePicker(Widget, can_focus=True):
     """Pick a whole number from 0 to 10.
@@ -22,7 +25,7 @@ class ScalePicker(Widget, can_focus=True):
     | key | action |
     |-----|--------|
     | left / right | one step down / up |
-    | 0-9 | jump to that number (press 1 then 0 quickly for 10) |
+    | 0-9 | jump to that number (1 then 0 within a second gives 10) |
     | home / end | 0 / 10 |
     | backspace | clear |
     """
@@ -74,18 +77,19 @@ class ScalePicker(Widget, can_focus=True):
         self.low_label = low_label
         self.high_label = high_label
         self._last_digit: str | None = None
+        self._last_time = 0.0
         self.set_reactive(ScalePicker.value, value)
 
     def render(self) -> Text:
         text = Text()
-        text.append(f"0 {self.low_label}  ", style="dim")
+        text.append(f"{self.low_label}  ", style="dim")
         for n in range(11):
             mark = f" {n} "
             if n == self.value:
                 text.append(f"[{n}]", style="bold reverse")
             else:
                 text.append(mark)
-        text.append(f"  {self.high_label} 10", style="dim")
+        text.append(f"  {self.high_label}", style="dim")
         return text
 
     def watch_value(self, value: int | None) -> None:
@@ -104,16 +108,19 @@ class ScalePicker(Widget, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         if event.character is not None and event.character.isdigit():
             event.stop()
-            if self._last_digit == "1" and event.character == "0" and self.value == 1:
+            now = time.monotonic()
+            quick = now - self._last_time <= TEN_WINDOW
+            if quick and self._last_digit == "1" and event.character == "0" and self.value == 1:
                 self.value = 10
                 self._last_digit = None
                 return
             self.value = int(event.character)
             self._last_digit = event.character
+            self._last_time = now
 
     def on_click(self, event: events.Click) -> None:
         # Clicks on a number pick it: find the cell under the pointer.
-        offset = len(f"0 {self.low_label}  ")
+        offset = len(f"{self.low_label}  ")
         x = event.x - offset - self.styles.padding.left
         if 0 <= x < 33:
             self.value = min(10, x // 3)
