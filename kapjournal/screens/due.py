@@ -177,13 +177,27 @@ class DueScreen(JournalScreen):
         if key is None or key not in self.items:
             return
         pack, item = self.items[key]
-        session_id = item.session_id if item else self._current_session_id()
+        session_id = item.session_id if item else self._session_for(pack)
         label = item.label if item else ""
         self.app.push_screen(GuidedFlowScreen(pack, session_id, label))
 
-    def _current_session_id(self) -> str | None:
+    def _session_for(self, pack: PromptPack) -> str | None:
+        """The session an "any time" pack belongs to: the next planned one for
+        preparation, otherwise the cycle we are in."""
+        from datetime import timedelta
+
         from kapjournal.core.cycles import CycleIndex
         from kapjournal.core.models import Session
 
-        found = CycleIndex(self.journal.all(Session)).session_for(self.journal.now())
+        sessions = self.journal.all(Session)
+        now = self.journal.now()
+        if pack.phase == "prepare":
+            ahead = [
+                s
+                for s in sessions
+                if s.status == "planned" and s.started_at >= now - timedelta(hours=1)
+            ]
+            nxt = min(ahead, key=lambda s: s.started_at, default=None)
+            return nxt.id if nxt else None
+        found = CycleIndex(sessions).session_for(now)
         return found.id if found else None

@@ -160,3 +160,83 @@ def test_check_end_bare_time_is_on_start_day() -> None:
 def test_checklist_cuff_only_at_home() -> None:
     assert "bp_cuff" not in [i.id for i in checklist.items_for("clinic")]
     assert "bp_cuff" in [i.id for i in checklist.items_for("home_supervised")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday 10:00", datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),
+        ("today at 9.30", datetime(2026, 12, 2, 9, 30, tzinfo=UTC)),
+        ("2026-11-30 14:05", datetime(2026, 11, 30, 14, 5, tzinfo=UTC)),
+    ],
+)
+def test_parse_moment_reads_day_words_with_time(text: str, expected: datetime) -> None:
+    assert session_form.parse_moment(text, now=lambda: NOW) == expected
+
+
+def test_parse_moment_rejects_impossible_time() -> None:
+    with pytest.raises(InvalidInput):
+        session_form.parse_moment("today 25:00", now=lambda: NOW)
+
+
+def test_form_fields_round_trip_through_build_session() -> None:
+    from kapjournal.core.models import Vitals
+
+    s = Session(
+        id=new_id(),
+        started_at=datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+        ended_at=datetime(2026, 12, 1, 11, 30, tzinfo=UTC),
+        route="iv",
+        dose_value="0.5",
+        dose_unit="mg_per_kg",
+        setting="clinic",
+        therapist_present=True,
+        vitals=(Vitals("pre", 130, 85, 70, 98), Vitals("end", 118, 75, None, None)),
+        side_effects={"nausea": 1, "headache": 3},
+        dissociation=6,
+        notes="quiet",
+    )
+    fields = session_form.form_fields(s)
+    result = session_form.build_session(fields, s, now=lambda: NOW)
+    assert result.ok and result.values["session"] == s
+
+
+def test_build_session_collects_every_error_at_once() -> None:
+    base = Session(id=new_id(), started_at=NOW, status="planned")
+    result = session_form.build_session(
+        {
+            "status": "completed",
+            "started_at": "2026-12-05",
+            "dose": "x",
+            "v_end_hr": "400",
+            "se_nausea": "5",
+            "therapist_present": "maybe",
+        },
+        base,
+        now=lambda: NOW,
+    )
+    assert set(result.errors) == {
+        "started_at",
+        "dose",
+        "v_end_hr",
+        "se_nausea",
+        "therapist_present",
+    }
+
+
+def test_build_new_session_completes_nearby_planned_and_numbers_others() -> None:
+    planned = Session(
+        id=new_id(),
+        started_at=NOW + timedelta(hours=2),
+        status="planned",
+        series_index=3,
+        course_id="c",
+    )
+    got = session_form.build_new_session({"started_at": "today 09:30"}, [planned], now=lambda: NOW)
+    s = got.values["session"]
+    assert s.id == planned.id and s.status == "completed" and s.series_index == 3  # type: ignore[attr-defined]
+    fresh = session_form.build_new_session(
+        {"started_at": "today 09:30"}, [planned], now=lambda: NOW, force_new=True
+    )
+    assert fresh.values["session"].id != planned.id  # type: ignore[attr-defined]
+    assert fresh.values["session"].series_index == 1  # type: ignore[attr-defined]

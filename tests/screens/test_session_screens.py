@@ -196,3 +196,41 @@ async def test_session_mode_then_logging_completes_same_session(journal: Journal
     session = journal.save(result.values["session"])  # type: ignore[arg-type]
     (fragment,) = journal.all(Entry)
     assert fragment.session_id == session.id and session.status == "completed"
+
+
+async def test_sessions_screen_plans_course_from_phrase(journal: Journal) -> None:
+    app = Harness(journal, SessionsScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*"3 sessions, every 2 days, from 2027-01-30 at 9:00", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        assert screen.query_one("#sessions-table", DataTable).row_count == 3
+    got = sorted(journal.all(Session), key=lambda s: s.started_at)
+    assert [s.started_at.strftime("%m-%d %H:%M") for s in got] == [
+        "01-30 09:00",
+        "02-01 09:00",
+        "02-03 09:00",
+    ]
+
+
+async def test_guided_immediate_pack_brings_in_session_fragments(journal: Journal) -> None:
+    from kapjournal.core import guided
+    from kapjournal.core.prompts import load_library
+
+    sid = "b" * 32
+    journal.save(Session(id=sid, started_at=NOW))
+    guided.add_fragment(journal, "violet", sid)
+    guided.add_fragment(journal, "a long corridor", sid)
+    pack = load_library(include_user=False).packs["immediate"]
+    app = Harness(journal, lambda: GuidedFlowScreen(pack, sid))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "Ctrl+F" in str(screen.query_one("#guided-hint", Static).render())
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert screen.query_one("#guided-input").text == "violet\na long corridor"  # type: ignore[attr-defined]
