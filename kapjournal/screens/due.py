@@ -14,13 +14,21 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from kapjournal.core.due import DueItem, DueList, due_for_journal
 from kapjournal.core.errors import KapError
-from kapjournal.core.prompts import PHASE_LABELS, PackLibrary, PromptPack, load_library
+from kapjournal.core.prompts import (
+    FOCUS_AREAS,
+    PHASE_LABELS,
+    PackLibrary,
+    PromptPack,
+    load_library,
+)
 from kapjournal.core.sanitize import clean_line
 from kapjournal.screens.base import JournalScreen
 
@@ -46,6 +54,62 @@ def due_heading(due: DueList) -> str:
     return f"{now} reflection{'s' if now != 1 else ''} ready when you are."
 
 
+FOCUS_LABELS = {
+    "depression": "Low mood: noticing small lights",
+    "safety": "A safety plan to write with your therapist",
+    "ptsd": "Grounding for strong memories",
+    "ocd": "Noticing urges",
+    "substance_use": "Cravings and triggers",
+}
+
+
+class FocusPacksModal(ModalScreen[tuple[str, ...] | None]):
+    """Choose focus areas; escape keeps the current choice."""
+
+    DEFAULT_CSS = """
+    FocusPacksModal {
+        align: center middle;
+    }
+    FocusPacksModal > Vertical {
+        width: 64;
+        height: auto;
+        padding: 1 2;
+        border: round $primary;
+        background: $surface;
+    }
+    FocusPacksModal SelectionList {
+        height: auto;
+        margin: 1 0;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: tuple[str, ...]) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Optional focus packs (space to tick, then Save):")
+            yield SelectionList[str](
+                *[(FOCUS_LABELS[a], a, a in self.current) for a in FOCUS_AREAS],
+                id="focus-list",
+            )
+            yield Button("Save", id="focus-save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#focus-list", SelectionList).focus()
+
+    @on(Button.Pressed, "#focus-save")
+    def _save(self) -> None:
+        chosen = self.query_one("#focus-list", SelectionList).selected
+        self.dismiss(tuple(a for a in FOCUS_AREAS if a in chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class DueScreen(JournalScreen):
     """Due reflections and every available pack.
 
@@ -53,6 +117,7 @@ class DueScreen(JournalScreen):
     |-----|--------|
     | enter | open the highlighted pack (list) |
     | r | refresh |
+    | f | choose optional focus packs |
     | escape | back |
     """
 
@@ -71,6 +136,7 @@ class DueScreen(JournalScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh"),
+        Binding("f", "focus_packs", "Focus packs"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -163,6 +229,22 @@ class DueScreen(JournalScreen):
     @on(OptionList.OptionSelected, "#due-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
+
+    def action_focus_packs(self) -> None:
+        current = self.journal.settings().focus_packs
+
+        def done(chosen: tuple[str, ...] | None) -> None:
+            if chosen is None:
+                return
+            try:
+                settings = self.journal.settings()
+                self.journal.save_settings(settings.replace(focus_packs=chosen))
+            except KapError as err:
+                self.notify(err.user_message, severity="warning")
+                return
+            self.load()
+
+        self.app.push_screen(FocusPacksModal(current), done)
 
     def _open(self, key: str | None) -> None:
         from kapjournal.screens.guided import GuidedFlowScreen

@@ -234,3 +234,22 @@ async def test_guided_immediate_pack_brings_in_session_fragments(journal: Journa
         await pilot.press("ctrl+f")
         await pilot.pause()
         assert screen.query_one("#guided-input").text == "violet\na long corridor"  # type: ignore[attr-defined]
+
+
+async def test_due_screen_focus_packs_choice_saved_in_settings(journal: Journal) -> None:
+    app = Harness(journal, DueScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("space", "down", "down", "space")  # depression, ptsd
+        app.screen.query_one("#focus-save").press()  # type: ignore[attr-defined]
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert journal.settings().focus_packs == ("depression", "ptsd")
+        olist = app.screen.query_one("#due-list", OptionList)
+        prompts = [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
+        assert any("Grounding" in p for p in prompts)
+        assert not any("Cravings" in p for p in prompts)
