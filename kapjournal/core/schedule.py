@@ -351,3 +351,21 @@ def session_label(session: Session, sessions: Iterable[Session], course: Course 
 def grace_hours(requested: int) -> int:
     """Session-mode grace period in hours: default 4, clamped to 1..8."""
     return max(1, min(8, requested or 4))
+
+
+_BOOSTER = re.compile(
+    r"^\s*(\d{1,2})\s*(?:boosters?)?\s*,?\s*every\s+(\d{1,2})?\s*(weeks?|months?)\s*$", re.I
+)
+
+
+def parse_booster_spec(text: str) -> tuple[int, int, int]:
+    """Read "2, every 4 weeks" or "1 booster every month" as (count, weeks, months).
+
+    Raises:
+        InvalidInput: the phrase could not be read.
+    """
+    m = _BOOSTER.match(text)
+    if not m:
+        raise InvalidInput("Say how many and how far apart, e.g. '2, every 4 weeks'.")
+    count, step, unit = int(m.group(1)), int(m.group(2) or 1), m.group(3).lower()
+    return (count, step, 0) if unit.startswith("week") else (count, 0, step)

@@ -27,10 +27,14 @@ from kapjournal.core.models import (
 )
 from kapjournal.core.sanitize import clean_line
 from kapjournal.core.schedule import (
+    add_boosters,
+    booster_dates,
     course_progress,
+    course_sessions,
     create_course,
     dates_for_spec,
     move_session,
+    parse_booster_spec,
     parse_course_spec,
     session_label,
 )
@@ -97,6 +101,7 @@ class SessionsScreen(JournalScreen):
     | enter, e | edit the highlighted session |
     | p | plan a course |
     | m | move the highlighted planned session |
+    | b | add booster sessions to the highlighted session's course |
     | escape | back |
     """
 
@@ -118,6 +123,7 @@ class SessionsScreen(JournalScreen):
         Binding("e", "edit", "Edit"),
         Binding("p", "plan", "Plan course"),
         Binding("m", "move", "Move planned"),
+        Binding("b", "boosters", "Boosters"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -214,6 +220,39 @@ class SessionsScreen(JournalScreen):
                 self.notify(err.user_message, severity="warning", timeout=8)
                 return
             self.notify(f"Planned {len(dates)} sessions.", timeout=4)
+            self.refresh_data()
+
+        self.app.push_screen(modal, done)
+
+    def action_boosters(self) -> None:
+        found = self.highlighted()
+        course = self.journal.find(Course, found.course_id) if found and found.course_id else None
+        if course is None:
+            courses = sorted(self.journal.all(Course), key=lambda c: c.created)
+            course = courses[-1] if courses else None
+        if course is None:
+            self.notify("Plan a course first (p); boosters are added to a course.", timeout=5)
+            return
+        chosen = course
+        modal = AskModal(
+            f"Boosters for '{clean_line(chosen.title)}', counted from its last session: "
+            "how many, and how far apart?",
+            "2, every 4 weeks",
+        )
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                count, weeks, months = parse_booster_spec(text)
+                mine = course_sessions(self.journal.all(Session), chosen.id)
+                anchor = mine[-1].started_at if mine else self.journal.now()
+                dates = booster_dates(anchor, count, every_weeks=weeks, every_months=months)
+                add_boosters(self.journal, chosen, dates)
+            except KapError as err:
+                self.notify(err.user_message, severity="warning", timeout=8)
+                return
+            self.notify(f"Added {count} booster session(s).", timeout=4)
             self.refresh_data()
 
         self.app.push_screen(modal, done)

@@ -159,3 +159,20 @@ def test_grace_hours_clamped() -> None:
     assert schedule.grace_hours(0) == 4
     assert schedule.grace_hours(12) == 8
     assert schedule.grace_hours(2) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2, every 4 weeks", (2, 4, 0)),
+        ("1 booster every month", (1, 0, 1)),
+        ("3 every 2 months", (3, 0, 2)),
+    ],
+)
+def test_parse_booster_spec(text: str, expected: tuple[int, int, int]) -> None:
+    assert schedule.parse_booster_spec(text) == expected
+
+
+def test_parse_booster_spec_rejects_unclear_text() -> None:
+    with pytest.raises(InvalidInput):
+        schedule.parse_booster_spec("some boosters soon")

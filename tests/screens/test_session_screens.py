@@ -253,3 +253,20 @@ async def test_due_screen_focus_packs_choice_saved_in_settings(journal: Journal)
         prompts = [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
         assert any("Grounding" in p for p in prompts)
         assert not any("Cravings" in p for p in prompts)
+
+
+async def test_sessions_screen_adds_boosters_after_course(journal: Journal) -> None:
+    dates = schedule.plan_dates(date(2027, 1, 4), 2, per_week=2, zone=UTC)
+    schedule.create_course(journal, "Induction", dates)
+    app = Harness(journal, SessionsScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"2, every 4 weeks", "enter")
+        await pilot.pause()
+        assert "session 0 of 4" not in text_of(app.screen, "#sessions-courses")
+        assert "(4 planned)" in text_of(app.screen, "#sessions-courses")
+    got = sorted(journal.all(Session), key=lambda s: s.started_at)
+    assert [s.series_index for s in got] == [1, 2, 3, 4]
+    assert got[2].started_at - got[1].started_at == timedelta(weeks=4)
