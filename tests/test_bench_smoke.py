@@ -48,8 +48,8 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
-    assert "## N = 200 entries" in out
-    assert re.search(r"\| unlock \+ list last 20 \| \d+ ms \(\d+–\d+\) \| not run \|", out)
+    assert "In-process and other figures at N = 200" in out
+    assert re.search(r"\| unlock \+ list last 20 \| 200 \| \d+ ms \(\d+–\d+\) \| not run \|", out)
     assert re.search(r"\| add one entry \| \d+ ms", out)
     assert "cheap TEST key derivation" in out
     assert "| decrypt all entries after unlock | " in out
