@@ -50,7 +50,7 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
     out = proc.stdout
     assert "In-process and other figures at N = 200" in out
     assert re.search(r"\| unlock \+ list last 20 \| 200 \| \d+ ms \(\d+–\d+\) \| not run \|", out)
-    assert re.search(r"\| add one entry \| \d+ ms", out)
+    assert re.search(r"\| add one entry \| 200 \| \d+ ms", out)
     assert "cheap TEST key derivation" in out
     assert "| decrypt all entries after unlock | " in out
     assert not list(tmp_path.glob("**/*.md"))  # --no-save wrote no results file
