@@ -17,6 +17,14 @@ NO_WEASYPRINT = (
 )
 
 
+def require_weasyprint() -> None:
+    """Fail early (before unlocking) when the PDF extra is missing."""
+    try:
+        import weasyprint  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+    except (ImportError, OSError):
+        raise ExportFailed(NO_WEASYPRINT) from None
+
+
 def render_pdf(doc: ExportDocument) -> bytes:
     """Render the HTML export to PDF bytes in memory.
 
