@@ -20,7 +20,7 @@ class Feature:
 
 
 FEATURES: list[Feature] = [
-    Feature("e", "Export: Open", "Share with your therapist", "kapjournal.screens.export:ExportScreen"),
+    Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
 ]
