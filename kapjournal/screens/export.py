@@ -145,6 +145,7 @@ class ExportScreen(JournalScreen):
     ExportScreen #export-redact { height: 8; }
     ExportScreen #export-status { height: auto; margin-top: 1; }
     ExportScreen Horizontal.export--buttons { height: auto; margin-top: 1; }
+    ExportScreen Horizontal.export--buttons Input { width: 1fr; }
     """
 
     def compose(self) -> ComposeResult:

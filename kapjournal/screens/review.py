@@ -52,7 +52,6 @@ class ReviewScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    ReviewScreen #review-note { color: $text-muted; padding: 0 1; }
     ReviewScreen .review--pane { height: 1fr; }
     ReviewScreen #timeline-tree { width: 45%; }
     ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
@@ -69,10 +68,6 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
-            Text("Read-only review of an export. Nothing is saved on this computer."),
-            id="review-note",
-        )
         with TabbedContent(initial="summary"):
             with TabPane("Summary", id="summary"), VerticalScroll(classes="review--pane"):
                 yield Static(Text(clean(summary_text(self.doc))), id="summary-text")
@@ -91,7 +86,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "kapjournal review"
-        self.sub_title = clean_line(self.file_title)
+        self.sub_title = clean_line(f"{self.file_title} · read-only, nothing is saved")
         tree: Tree[Any] = self.query_one("#timeline-tree", Tree)
         tree.show_root = False
         for n, cycle in enumerate(self.doc.groups):

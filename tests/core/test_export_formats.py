@@ -197,3 +197,9 @@ def test_pdf_without_weasyprint_explains_printing(doc, monkeypatch) -> None:
 
 def test_hostile_text_constant_is_really_hostile() -> None:
     assert "<script>" in HOSTILE and "onerror" in HOSTILE
+
+
+def test_json_fast_writer_matches_to_dict(doc) -> None:
+    from kapjournal.core.export.jsonfmt import document_to_dict
+
+    assert json.loads(render(doc, "json")) == json.loads(json.dumps(document_to_dict(doc)))

@@ -13,6 +13,7 @@ calm message (never a traceback, never file content).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -61,6 +62,10 @@ def _iso(value: date | datetime | None) -> str | None:
 
 def document_to_dict(doc: ExportDocument) -> dict[str, Any]:
     """The JSON-ready form of a document (see docs/export-schema.json)."""
+    return {**_head(doc), **{name: [m.to_dict() for m in getattr(doc, name)] for name, _ in _LISTS}}
+
+
+def _head(doc: ExportDocument) -> dict[str, Any]:
     start, end = doc.date_range
     return {
         "format": FORMAT_NAME,
@@ -97,13 +102,42 @@ def document_to_dict(doc: ExportDocument) -> dict[str, Any]:
                 for w in doc.week_rows
             ],
         },
-        **{name: [m.to_dict() for m in getattr(doc, name)] for name, _ in _LISTS},
     }
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _default(value: Any) -> Any:
+    """Let the C JSON encoder handle models directly (same output as ``to_dict``)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
 def write_document(doc: ExportDocument) -> bytes:
-    """Serialise to UTF-8 JSON bytes (compact but line-broken per record)."""
-    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=1).encode("utf-8")
+    """Serialise to UTF-8 JSON bytes: compact, one record per line."""
+    parts = ["{"]
+    for key, value in _head(doc).items():
+        parts.append(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)},")
+    for n, (name, _) in enumerate(_LISTS):
+        records = ",\n".join(map(_ENCODER.encode, getattr(doc, name)))
+        end = "" if n == len(_LISTS) - 1 else ","
+        parts.append(f'"{name}":[\n{records}\n]{end}' if records else f'"{name}":[]{end}')
+    parts.append("}")
+    return "\n".join(parts).encode("utf-8")
 
 
 # ---------------------------------------------------------------- reading

@@ -24,20 +24,27 @@ from kapjournal.core.export.model import (
 )
 from kapjournal.core.models import CHECKIN_FIELDS
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(\s*)([-+=#])(?=[\s#=-]|$)", re.MULTILINE)
-_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
+_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]}
+_INLINE_AND_CONTROL = {**_INLINE, **_CONTROLS}
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=[\s#=-]|$)", re.MULTILINE)
 _URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*):(\\?/)(\\?/)")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _line_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():  # "1." -> "1\." (a backslash before a digit is not an escape)
+        return f"{lead}{mark[:-1]}\\{mark[-1]}"
+    return f"{lead}\\{mark}"
 
 
 def md_escape(text: str) -> str:
     """Escape user text for Markdown so it can only ever show as text."""
-    text = _CONTROL.sub("\ufffd", text.replace("\r\n", "\n"))
-    text = _INLINE.sub(r"\\\1", text)
-    text = _LINE_START.sub(r"\1\\\2", text)
-    text = _LIST_NUMBER.sub(r"\1\\\2", text)
-    return _URL.sub(r"\1:\\/\\/", text)
+    text = text.replace("\r\n", "\n").translate(_INLINE_AND_CONTROL)
+    text = _LINE_START.sub(_line_start, text)
+    if "/" in text:
+        text = _URL.sub(lambda m: f"{m.group(1)}:\\/\\/", text)
+    return text
 
 
 def md_line(text: str) -> str:
