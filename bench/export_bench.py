@@ -24,10 +24,32 @@ from kapjournal.core.models import CheckIn, Entry, Insight, Session, new_id
 
 WORK = Path(__file__).parent / "work"
 PASS = "benchmark passphrase words"
-WORDS = (
-    "calm morning garden breath heavy light tired hopeful session music colour memory "
-    "mother walk sleep dream body warm cold anxious steady grateful tears laugh"
-).split()
+WORDS = [
+    "calm",
+    "morning",
+    "garden",
+    "breath",
+    "heavy",
+    "light",
+    "tired",
+    "hopeful",
+    "session",
+    "music",
+    "colour",
+    "memory",
+    "mother",
+    "walk",
+    "sleep",
+    "dream",
+    "body",
+    "warm",
+    "cold",
+    "anxious",
+    "steady",
+    "grateful",
+    "tears",
+    "laugh",
+]  # noqa: SIM905
 
 
 def build(n: int) -> Path:
@@ -73,14 +95,18 @@ def build(n: int) -> Path:
                 )
             )
             if i % 20 == 0:
-                j.save(
-                    Insight(id=new_id(), created=when, text=body[:80], entry_id=e.id)
-                )
+                j.save(Insight(id=new_id(), created=when, text=body[:80], entry_id=e.id))
             if i % 5 == 0:
                 j.save(
-                    CheckIn(id=new_id(), at=when, mood=rng.randint(0, 10), anxiety=rng.randint(0, 10),
-                            sleep=rng.randint(0, 10), hope=rng.randint(0, 10),
-                            connectedness=rng.randint(0, 10))  # fmt: skip
+                    CheckIn(
+                        id=new_id(),
+                        at=when,
+                        mood=rng.randint(0, 10),
+                        anxiety=rng.randint(0, 10),
+                        sleep=rng.randint(0, 10),
+                        hope=rng.randint(0, 10),
+                        connectedness=rng.randint(0, 10),
+                    )
                 )
     return path
 

@@ -19,7 +19,7 @@ from kapjournal.core.models import (
 )
 
 T0 = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
-HOSTILE = "<script>window.kapPwned=1</script> and <img src=x onerror=\"window.kapPwned=2\">"
+HOSTILE = '<script>window.kapPwned=1</script> and <img src=x onerror="window.kapPwned=2">'
 REMOTE = "![tracker](https://example.invalid/pixel.png) [click](javascript:alert(1))"
 PRIVATE_TEXT = "this private line must never leave the vault"
 NOTES_TEXT = "nurse adjusted the drip rate"

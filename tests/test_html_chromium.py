@@ -86,7 +86,7 @@ def test_html_export_in_chromium(journal: Journal, tmp_path: Path, canary: str) 
         f"<link rel=stylesheet href={canary}/css> ![x]({canary}/md.png)"
         f"<iframe src={canary}/frame></iframe><style>@import url({canary}/imp);</style>"
     )
-    journal.add_entry(attack, title=f'<svg onload="fetch(\'{canary}/svg\')">')
+    journal.add_entry(attack, title=f"<svg onload=\"fetch('{canary}/svg')\">")
     journal.save(
         Insight(id=Entry.new("").id, created=journal.now(), text=attack, bring_to_therapy=True)
     )
@@ -108,9 +108,7 @@ def test_html_export_in_chromium(journal: Journal, tmp_path: Path, canary: str) 
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "export-html.png"
-    result = _run(
-        exe, tmp_path, "--window-size=1100,2600", f"--screenshot={shot}", page.as_uri()
-    )
+    result = _run(exe, tmp_path, "--window-size=1100,2600", f"--screenshot={shot}", page.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 10_000
     assert _Counter.hits == [], f"the page made network requests: {_Counter.hits}"

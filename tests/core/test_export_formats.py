@@ -64,9 +64,18 @@ def test_html_makes_no_external_references(doc) -> None:
 
 def test_html_summary_then_entries_with_chart_and_footer(doc) -> None:
     html = render(doc, "html").decode()
-    order = [html.index(s) for s in ("Summary", "Sessions", "Score trends", "Crisis-screen events",
-                                     "Marked insights", "Questions for the appointment",
-                                     "Entries by session")]
+    order = [
+        html.index(s)
+        for s in (
+            "Summary",
+            "Sessions",
+            "Score trends",
+            "Crisis-screen events",
+            "Marked insights",
+            "Questions for the appointment",
+            "Entries by session",
+        )
+    ]
     assert order == sorted(order)
     assert "<svg" in html and "Weekly check-in averages" in html
     assert ">S1<" in html and ">S3<" in html  # session markers on the chart

@@ -125,9 +125,7 @@ def test_model_hide_paragraph(journal, sample) -> None:
     assert "garden" not in body
     assert WITHHELD_PARAGRAPH in body and "<script>" in body
     with pytest.raises(InvalidInput, match="no paragraph 9"):
-        build_document(
-            journal, ExportOptions(hidden_paragraphs=parse_hidden([f"{hostile.id}:9"]))
-        )
+        build_document(journal, ExportOptions(hidden_paragraphs=parse_hidden([f"{hostile.id}:9"])))
     with pytest.raises(InvalidInput):
         parse_hidden(["nocolon"])
 
