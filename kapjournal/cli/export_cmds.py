@@ -129,6 +129,10 @@ def export(
 
         require_weasyprint()
 
+    if output is not None:
+        from kapjournal.core.export.age import check_target
+
+        check_target(output, overwrite=force)
     journal = open_journal(state, readonly=False)
     try:
         settings = journal.settings()
@@ -150,8 +154,6 @@ def export(
                     err=True,
                 )
             click.echo(f"Encrypting to: {recipient}", err=True)
-            if remembered != recipient:
-                journal.save_settings(settings.replace(therapist_recipient=recipient))
         session_ids = set()
         for prefix in sessions:
             model_cls, full = journal.resolve(prefix)
@@ -194,6 +196,8 @@ def export(
             plaintext=plaintext,
             overwrite=force,
         )
+        if result.encrypted and recipient and not use_passphrase and remembered != recipient:
+            journal.save_settings(settings.replace(therapist_recipient=recipient))
     finally:
         journal.close()
     c = result.counts

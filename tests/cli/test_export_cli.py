@@ -162,3 +162,30 @@ def test_cli_review_hostile_files(tmp_path, content, message) -> None:
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_cli_export_passphrase_prompt_twice_and_synced_warning(
+    vault, passphrase_file, tmp_path
+) -> None:
+    synced = tmp_path / "Dropbox"
+    synced.mkdir()
+    out = synced / "x.md.age"
+    answers = "short\nfirst phrase ok\nsecond phrase\nfirst phrase ok\nfirst phrase ok\n"
+    result = run(
+        [*base(vault, passphrase_file), "export", "--format", "md", "--passphrase", "-o", str(out)],
+        input=answers,
+    )
+    assert result.exit_code == 0, result.output
+    assert "at least 8 characters" in result.stderr
+    assert "differ" in result.stderr
+    assert "syncs to the cloud" in result.stderr
+    assert "first phrase ok" not in result.output  # never echoed
+    assert out.read_bytes().startswith(b"age-encryption.org/v1\n-> scrypt")
+
+
+def test_cli_export_checks_target_before_unlocking(vault, tmp_path) -> None:
+    out = tmp_path / "missing" / "x.html"
+    result = run(["--vault", str(vault), "export", "--plaintext", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert "Passphrase" not in result.stderr  # failed before asking for the vault passphrase

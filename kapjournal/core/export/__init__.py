@@ -83,7 +83,7 @@ def export_to_file(
         InvalidInput: when no protection was chosen, or both a key and a passphrase.
         ExportFailed / StorageFull: when the file could not be written.
     """
-    from kapjournal.core.export.age import encrypt, parse_recipient, write_private
+    from kapjournal.core.export.age import check_target, encrypt, parse_recipient, write_private
 
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown export format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")
@@ -97,6 +97,7 @@ def export_to_file(
         raise InvalidInput("Choose only one of: an age key, a passphrase, or plaintext.")
     if recipient is not None:
         parse_recipient(recipient)  # fail before the slow part
+    check_target(out, overwrite=overwrite)
     note = progress or (lambda _stage: None)
     doc = build_document(journal, options, progress=note)
     note("Rendering")

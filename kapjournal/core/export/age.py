@@ -217,18 +217,30 @@ def synced_folder(path: Path) -> str | None:
     return None
 
 
+def check_target(path: Path, *, overwrite: bool = False) -> tuple[Path, Path]:
+    """Check early that ``path`` can be written: its folder exists and it is new.
+
+    Raises:
+        ExportFailed: with a message saying what to change.
+    """
+    target = path.expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportFailed(f"The folder {folder} does not exist (nothing was written).")
+    if target.is_dir():
+        raise ExportFailed(f"{target} is a folder; give a file name (nothing was written).")
+    if target.exists() and not overwrite:
+        raise ExportFailed(f"{target} already exists; choose another name (nothing was written).")
+    return target, folder
+
+
 def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` atomically with mode 0600 (temp file, fsync, rename).
 
     Raises:
         ExportFailed / StorageFull: the file was not written (no partial file is left).
     """
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportFailed(f"The folder {folder} does not exist.")
-    if target.exists() and not overwrite:
-        raise ExportFailed(f"{target} already exists; choose another name (nothing was written).")
+    target, folder = check_target(path, overwrite=overwrite)
     fd, tmp = tempfile.mkstemp(prefix=".kapj-export-", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, 0o600)
