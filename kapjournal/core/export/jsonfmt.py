@@ -142,7 +142,7 @@ def write_document(doc: ExportDocument) -> bytes:
 
 # ---------------------------------------------------------------- reading
 
-_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 
 
