@@ -36,6 +36,7 @@ from kapjournal.core.models import (
     ROUTE_LABELS,
     SETTING_LABELS,
     SEVERITY_LABELS,
+    Answer,
     Appointment,
     CheckIn,
     Entry,
@@ -272,6 +273,15 @@ class Item:
     pack: str | None
     days_since: int | None
     paragraphs: tuple[str, ...]
+    title: str = ""
+    answers: tuple[Answer, ...] = ()
+    tags: tuple[str, ...] = ()
+    flagged: bool = False
+
+    @property
+    def when(self) -> str:
+        text = self.at.strftime("%a %d %b %Y, %H:%M")
+        return text if self.days_since is None else f"{text} · day {self.days_since}"
 
 
 @dataclass(frozen=True)
@@ -480,22 +490,27 @@ class ExportDocument:
             if key not in by_session:
                 order.append(key)
                 sessions[key] = s
+            days = self.cycles.days_since(at, s) if s else None
             if isinstance(model, Entry):
                 pack = PACK_LABELS.get(model.pack_id, model.pack_id) if model.pack_id else None
-                paragraphs = split_paragraphs(model.body)
+                item = Item(
+                    at,
+                    kind,
+                    model,
+                    pack,
+                    days,
+                    split_paragraphs(model.body),
+                    model.title,
+                    model.answers,
+                    model.tags,
+                    model.flagged_for_therapy,
+                )
             else:
                 assert isinstance(model, Insight)
-                pack, paragraphs = None, split_paragraphs(model.text)
-            by_session[key].append(
-                Item(
-                    at=at,
-                    kind=kind,
-                    model=model,
-                    pack=pack,
-                    days_since=self.cycles.days_since(at, s) if s else None,
-                    paragraphs=paragraphs,
+                item = Item(
+                    at, kind, model, None, days, split_paragraphs(model.text), "", (), model.tags
                 )
-            )
+            by_session[key].append(item)
         out = []
         for key in order:
             s = sessions[key]
