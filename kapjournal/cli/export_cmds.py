@@ -254,8 +254,11 @@ def review(
 
     def ask() -> str:
         if age_passphrase_file is not None:
-            return read_passphrase_file(age_passphrase_file)
-        return str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+            secret = read_passphrase_file(age_passphrase_file)
+        else:
+            secret = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+        click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)
+        return secret
 
     doc = load_export(file, identity=identity, ask_passphrase=ask)
     if as_text:

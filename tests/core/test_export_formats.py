@@ -212,3 +212,9 @@ def test_json_fast_writer_matches_to_dict(doc) -> None:
     from kapjournal.core.export.jsonfmt import document_to_dict
 
     assert json.loads(render(doc, "json")) == json.loads(json.dumps(document_to_dict(doc)))
+
+
+def test_pdf_with_weasyprint_renders_the_same_page(doc) -> None:
+    pytest.importorskip("weasyprint")
+    pdf = render(doc, "pdf")
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
