@@ -200,17 +200,10 @@ def export(
             journal.save_settings(settings.replace(therapist_recipient=recipient))
     finally:
         journal.close()
-    c = result.counts
+    from kapjournal.core.export.plaintext import counts_line
+
     how = "encrypted" if result.encrypted else "NOT encrypted"
-    click.echo(
-        f"Wrote {result.path} ({how}): {_n(c['entries'], 'entry', 'entries')}, "
-        f"{_n(c['sessions'], 'session')}, {_n(c['insights'], 'insight')}, "
-        f"{_n(c['checkins'], 'check-in')}."
-    )
-
-
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
+    click.echo(f"Wrote {result.path} ({how}): {counts_line(result.counts)}.")
 
 
 @main.command()

@@ -37,12 +37,14 @@ from textual.widgets import (
     Static,
 )
 
+from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
 from kapjournal.core.export import FORMATS, default_filename, export_to_file
 from kapjournal.core.export.age import parse_recipient, synced_folder
 from kapjournal.core.export.model import REDACTABLE, ExportOptions, build_document
-from kapjournal.core.export.plaintext import summary_text
+from kapjournal.core.export.plaintext import counts_line, summary_text
+from kapjournal.core.models import Session
 from kapjournal.core.sanitize import clean
 from kapjournal.screens.base import JournalScreen
 
@@ -143,6 +145,7 @@ class ExportScreen(JournalScreen):
     ExportScreen #export-preview { width: 1fr; border-left: solid $primary; padding: 0 1; }
     ExportScreen .export--label { margin-top: 1; color: $text-muted; }
     ExportScreen #export-redact { height: 8; }
+    ExportScreen #export-session-list { height: auto; max-height: 6; }
     ExportScreen #export-status { height: auto; margin-top: 1; }
     ExportScreen Horizontal.export--buttons { height: auto; margin-top: 1; }
     ExportScreen Horizontal.export--buttons Input { width: 1fr; }
@@ -165,6 +168,8 @@ class ExportScreen(JournalScreen):
                 with Horizontal(classes="export--buttons"):
                     yield Input(placeholder="from, e.g. 4w", id="export-since")
                     yield Input(placeholder="to, e.g. today", id="export-until")
+                yield Label("Sessions (none ticked = all)", classes="export--label")
+                yield SelectionList[str](*self._session_choices(), id="export-session-list")
                 yield Checkbox("Only insights (no full entries)", id="export-insights")
                 yield Checkbox("Include check-ins and questionnaires", True, id="export-checkins")
                 yield Checkbox("Include session logs", True, id="export-sessions")
@@ -204,6 +209,13 @@ class ExportScreen(JournalScreen):
         self._suggest_path()
 
     # -- form helpers --------------------------------------------------
+
+    def _session_choices(self) -> list[tuple[str, str]]:
+        index = CycleIndex(self.journal.all(Session))
+        return [
+            (f"Session {index.number_of(s)} · {s.started_at:%a %d %b %Y}", s.id)
+            for s in reversed(index.sessions)
+        ]
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
@@ -245,6 +257,7 @@ class ExportScreen(JournalScreen):
         return ExportOptions(
             since=since,
             until=until,
+            session_ids=frozenset(self.query_one("#export-session-list", SelectionList).selected),
             insights_only=self.query_one("#export-insights", Checkbox).value,
             include_checkins=self.query_one("#export-checkins", Checkbox).value,
             include_sessions=self.query_one("#export-sessions", Checkbox).value,
@@ -279,11 +292,8 @@ class ExportScreen(JournalScreen):
 
     @on(PreviewReady)
     def _preview_ready(self, message: PreviewReady) -> None:
-        c = message.counts
         head = (
-            f"Will share: {c['entries']} entries, {c['sessions']} sessions, "
-            f"{c['insights']} insights, {c['checkins']} check-ins, "
-            f"{c['scales']} questionnaires, {c['safety_events']} crisis-screen events.\n"
+            f"Will share: {counts_line(message.counts)}.\n"
             "Entries marked private are never included.\n\n"
         )
         self.query_one("#export-preview-text", Static).update(
@@ -403,7 +413,7 @@ class ExportScreen(JournalScreen):
         for selector in ("#export-pass1", "#export-pass2"):
             self.query_one(selector, Input).value = ""
         how = "encrypted" if message.encrypted else "NOT encrypted"
-        self._status(f"Saved {message.path} ({how}, {message.counts['entries']} entries).")
+        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.")
         self.notify("Export written.", timeout=4)
 
     @on(ExportFailedMsg)

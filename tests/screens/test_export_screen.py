@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Input, RadioButton, SelectionList, Static
 
 from kapjournal.core.export import age
 from kapjournal.core.journal import Journal
@@ -90,3 +90,16 @@ async def test_export_screen_plaintext_needs_typed_confirmation(journal, tmp_pat
         await _settle(app, pilot)
         assert out.exists()
         assert "NOT encrypted" in _text(screen, "#export-status")
+
+
+async def test_export_screen_session_choice_limits_preview(journal) -> None:
+    sample = fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        sessions = screen.query_one("#export-session-list", SelectionList)
+        assert sessions.option_count == 3
+        sessions.select(sample["sessions"][1].id)
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        assert "Will share: 1 entry, 1 session," in _text(screen, "#export-preview-text")

@@ -23,6 +23,20 @@ def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
+def counts_line(counts: dict[str, int]) -> str:
+    """'4 entries, 1 session, ...' for previews and confirmations."""
+    return ", ".join(
+        [
+            _n(counts["entries"], "entry", "entries"),
+            _n(counts["sessions"], "session"),
+            _n(counts["insights"], "insight"),
+            _n(counts["checkins"], "check-in"),
+            _n(counts["scales"], "questionnaire"),
+            _n(counts["safety_events"], "crisis-screen event"),
+        ]
+    )
+
+
 def summary_text(doc: ExportDocument) -> str:
     """Page one, as plain text."""
     out: list[str] = []
