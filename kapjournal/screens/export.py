@@ -42,7 +42,12 @@ from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
 from kapjournal.core.export import FORMATS, default_filename, export_to_file
 from kapjournal.core.export.age import parse_recipient, synced_folder
-from kapjournal.core.export.model import REDACTABLE, ExportOptions, build_document
+from kapjournal.core.export.model import (
+    REDACTABLE,
+    ExportOptions,
+    build_document,
+    parse_hidden,
+)
 from kapjournal.core.export.plaintext import counts_line, summary_text
 from kapjournal.core.models import Session
 from kapjournal.core.sanitize import clean
@@ -177,6 +182,10 @@ class ExportScreen(JournalScreen):
                 yield SelectionList[str](
                     *[(label, key) for key, label in REDACTABLE.items()], id="export-redact"
                 )
+                yield Input(
+                    placeholder="hide paragraphs: ENTRY-ID:N, e.g. 3f2a9c1d:2",
+                    id="export-hide",
+                )
                 yield Label("Protection", classes="export--label")
                 with RadioSet(id="export-protect"):
                     yield RadioButton("Therapist's age key", value=True, id="protect-key")
@@ -262,6 +271,7 @@ class ExportScreen(JournalScreen):
             include_checkins=self.query_one("#export-checkins", Checkbox).value,
             include_sessions=self.query_one("#export-sessions", Checkbox).value,
             redact=frozenset(self.query_one("#export-redact", SelectionList).selected),
+            hidden_paragraphs=parse_hidden(self._value("#export-hide").replace(",", " ").split()),
         )
 
     def _status(self, text: str, *, error: bool = False) -> None:

@@ -103,3 +103,7 @@ async def test_export_screen_session_choice_limits_preview(journal) -> None:
         await pilot.press("f5")
         await _settle(app, pilot)
         assert "Will share: 1 entry, 1 session," in _text(screen, "#export-preview-text")
+        screen.query_one("#export-hide", Input).value = "abc"
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        assert "ENTRY-ID:PARAGRAPH" in _text(screen, "#export-status")
