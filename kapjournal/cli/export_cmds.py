@@ -104,6 +104,8 @@ def export(
     next time) or with a passphrase you share in person (--passphrase).
     Entries marked private are never exported.
     """
+    import gc
+
     from kapjournal.core.dates import parse_when
     from kapjournal.core.export import default_filename, export_to_file
     from kapjournal.core.export.age import parse_recipient, synced_folder
@@ -133,7 +135,13 @@ def export(
         from kapjournal.core.export.age import check_target
 
         check_target(output, overwrite=force)
-    journal = open_journal(state, readonly=False)
+    # A one-shot batch job over acyclic records: the cycle collector only costs time.
+    gc.disable()
+    try:
+        journal = open_journal(state, readonly=False)
+    except BaseException:
+        gc.enable()
+        raise
     try:
         settings = journal.settings()
         remembered = settings.therapist_recipient
@@ -200,6 +208,7 @@ def export(
             journal.save_settings(settings.replace(therapist_recipient=recipient))
     finally:
         journal.close()
+        gc.enable()
     from kapjournal.core.export.plaintext import counts_line
 
     how = "encrypted" if result.encrypted else "NOT encrypted"

@@ -25,6 +25,7 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     WITHHELD_PARAGRAPH,
     ExportDocument,
+    range_text,
 )
 from kapjournal.core.models import CHECKIN_FIELDS
 
@@ -60,13 +61,6 @@ def environment() -> jinja2.Environment:
     env.filters["d"] = _d
     env.filters["answer"] = _answer
     return env
-
-
-def range_text(doc: ExportDocument) -> str:
-    start, end = doc.date_range
-    if start is None or end is None:
-        return "no dated items"
-    return f"{_d(start)} to {_d(end)}"
 
 
 def render_html(doc: ExportDocument) -> str:

@@ -13,7 +13,6 @@ import re
 from datetime import date, datetime
 
 from kapjournal.core.export.chart import sparkline
-from kapjournal.core.export.html import range_text
 from kapjournal.core.export.model import (
     CHECKIN_LABELS,
     CYCLE_PACKS,
@@ -21,6 +20,7 @@ from kapjournal.core.export.model import (
     PACK_LABELS,
     REDACTABLE,
     ExportDocument,
+    range_text,
 )
 from kapjournal.core.models import CHECKIN_FIELDS
 

@@ -542,6 +542,14 @@ class ExportDocument:
         return out
 
 
+def range_text(doc: ExportDocument) -> str:
+    """'05 Oct 2026 to 25 Oct 2026' (the chosen range, or the span of the items)."""
+    start, end = doc.date_range
+    if start is None or end is None:
+        return "no dated items"
+    return f"{start:%d %b %Y} to {end:%d %b %Y}"
+
+
 def _dose_text(s: Session) -> str:
     if not s.dose_value:
         return "—"

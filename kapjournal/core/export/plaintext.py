@@ -7,7 +7,6 @@ The text is unescaped: callers that show it in a terminal pass it through
 from __future__ import annotations
 
 from kapjournal.core.export.chart import sparkline
-from kapjournal.core.export.html import range_text
 from kapjournal.core.export.model import (
     CHECKIN_LABELS,
     CYCLE_PACKS,
@@ -15,6 +14,7 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     ExportDocument,
     Item,
+    range_text,
 )
 from kapjournal.core.models import CHECKIN_FIELDS, Entry
 
