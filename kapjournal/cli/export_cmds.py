@@ -50,9 +50,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
     help="html (print-ready), md, json (for review mode), or pdf (needs kapjournal[pdf]).",
 )  # fmt: skip
 @click.option("--to", "recipient", metavar="AGE1...", help="Encrypt to your therapist's age key.")
-@click.option("--passphrase", "use_passphrase", is_flag=True, help="Encrypt with a passphrase.")
+@click.option("--passphrase", "by_phrase", is_flag=True, help="Encrypt with a passphrase.")
 @click.option(
     "--age-passphrase-file",
+    "phrase_file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Read the export passphrase from this private file instead of asking.",
 )
@@ -83,8 +84,8 @@ def export(
     state: State,
     fmt: str,
     recipient: str | None,
-    use_passphrase: bool,
-    age_passphrase_file: Path | None,
+    by_phrase: bool,
+    phrase_file: Path | None,
     plaintext: bool,
     since: str | None,
     until: str | None,
@@ -112,8 +113,8 @@ def export(
     from kapjournal.core.export.model import REDACTABLE, ExportOptions, parse_hidden
     from kapjournal.core.models import Session
 
-    use_passphrase = use_passphrase or age_passphrase_file is not None
-    if sum([recipient is not None, use_passphrase, plaintext]) > 1:
+    by_phrase = by_phrase or phrase_file is not None
+    if sum([recipient is not None, by_phrase, plaintext]) > 1:
         raise InvalidInput("Choose only one of --to, --passphrase and --plaintext.")
     if recipient is not None:
         parse_recipient(recipient)
@@ -145,7 +146,7 @@ def export(
     try:
         settings = journal.settings()
         remembered = settings.therapist_recipient
-        if recipient is None and not use_passphrase and not plaintext:
+        if recipient is None and not by_phrase and not plaintext:
             if not remembered:
                 raise InvalidInput(
                     "Choose how to protect the export: --to age1... (your therapist's key), "
@@ -179,7 +180,7 @@ def export(
             hidden_paragraphs=hidden,
             patient_label=label,
         )
-        passphrase = _ask_export_passphrase(age_passphrase_file) if use_passphrase else None
+        passphrase = _ask_export_passphrase(phrase_file) if by_phrase else None
         encrypted = not plaintext
         out = output or Path(default_filename(fmt, journal.now().date(), encrypted=encrypted))
         cloud = synced_folder(out)
@@ -199,12 +200,12 @@ def export(
             options,
             fmt,
             out,
-            recipient=recipient if encrypted and not use_passphrase else None,
+            recipient=recipient if encrypted and not by_phrase else None,
             passphrase=passphrase,
             plaintext=plaintext,
             overwrite=force,
         )
-        if result.encrypted and recipient and not use_passphrase and remembered != recipient:
+        if result.encrypted and recipient and not by_phrase and remembered != recipient:
             journal.save_settings(settings.replace(therapist_recipient=recipient))
     finally:
         journal.close()
@@ -244,19 +245,18 @@ def keygen(output: Path) -> None:
 )  # fmt: skip
 @click.option(
     "--age-passphrase-file",
+    "phrase_file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Read the export passphrase from this private file instead of asking.",
 )
 @click.option("--text", "as_text", is_flag=True, help="Print the export as text instead.")
-def review(
-    file: Path, identity: Path | None, age_passphrase_file: Path | None, as_text: bool
-) -> None:
+def review(file: Path, identity: Path | None, phrase_file: Path | None, as_text: bool) -> None:
     """Open a JSON export read-only (for therapists). Nothing is written to disk."""
     from kapjournal.core.export.review import load_export
 
     def ask() -> str:
-        if age_passphrase_file is not None:
-            secret = read_passphrase_file(age_passphrase_file)
+        if phrase_file is not None:
+            secret = read_passphrase_file(phrase_file)
         else:
             secret = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
         click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)

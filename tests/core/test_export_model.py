@@ -133,3 +133,38 @@ def test_model_hide_paragraph(journal, sample) -> None:
 def test_model_start_after_end_refused() -> None:
     with pytest.raises(InvalidInput):
         ExportOptions(since=T0, until=T0 - timedelta(days=1))
+
+
+def test_model_uses_installed_scale_pack_bands_and_credit(journal, tmp_path, monkeypatch):
+    from kapjournal.core.models import ScaleResult, new_id
+    from tests.core.test_scales import MADE_UP
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "config" / "kapjournal" / "prompts"
+    folder.mkdir(parents=True)
+    (folder / "weather4.toml").write_text(MADE_UP)
+    journal.save(
+        ScaleResult(
+            id=new_id(),
+            at=T0,
+            scale_id="weather4",
+            scale_name="stored name",
+            version="0.1",
+            answers={"fog": 2},
+            total=5,
+        )
+    )
+    doc = build_document(journal, ExportOptions())
+    assert [(r.scale, r.band) for r in doc.score_rows] == [
+        ("Inner Weather Check (made up for tests)", "changeable")
+    ]
+    assert any("Written for kapjournal's tests" in c for c in doc.credits)
+
+
+def test_model_titles_of_other_packs_come_from_the_library(journal, sample) -> None:
+    journal.add_entry("A month on.", pack_id="one_month")
+    journal.add_entry("Unknown pack.", pack_id="no_such_pack")
+    doc = build_document(journal, ExportOptions())
+    packs = [it.pack for c in doc.groups for it in c.items]
+    assert "One month on" in packs and "no_such_pack" in packs
+    assert doc.pack_titles == {"one_month": "One month on"}

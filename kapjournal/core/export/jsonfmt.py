@@ -89,6 +89,7 @@ def _head(doc: ExportDocument) -> dict[str, Any]:
             for key, info in doc.scale_info.items()
         },
         "session_numbers": dict(doc.numbers),
+        "pack_titles": dict(doc.pack_titles),
         "summary": {
             "first_day": _iso(start),
             "last_day": _iso(end),
@@ -265,6 +266,9 @@ def read_document(data: bytes, *, max_bytes: int = MAX_BYTES) -> ExportDocument:
     numbers = _obj(raw.get("session_numbers", {}), "session_numbers")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in numbers.values()):
         raise _fail("'session_numbers' should hold whole numbers")
+    titles = _obj(raw.get("pack_titles", {}), "pack_titles")
+    if not all(isinstance(v, str) for v in titles.values()):
+        raise _fail("'pack_titles' should hold text")
     lists = {name: _models(raw, name, cls) for name, cls in _LISTS}
     app_version = raw.get("app_version", "")
     return ExportDocument(
@@ -278,6 +282,7 @@ def read_document(data: bytes, *, max_bytes: int = MAX_BYTES) -> ExportDocument:
         redacted=tuple(redacted),
         scale_info=_scale_info(raw.get("scale_info", {})),
         numbers={str(k): int(v) for k, v in numbers.items()},
+        pack_titles={str(k): str(v) for k, v in titles.items()},
         schema_version=version,
         app_version=app_version if isinstance(app_version, str) else "",
         **lists,  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from typing import Any
 
 from kapjournal import __version__
 from kapjournal.core.cycles import CycleIndex
-from kapjournal.core.errors import InvalidInput
+from kapjournal.core.errors import InvalidInput, KapError
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import (
     CHECKIN_FIELDS,
@@ -322,6 +322,7 @@ class ExportDocument:
     appointments: tuple[Appointment, ...]
     scale_info: dict[str, ScaleInfo] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)  # session id -> number in the course
+    pack_titles: dict[str, str] = field(default_factory=dict)  # titles of non-core packs
     schema_version: int = SCHEMA_VERSION
     app_version: str = __version__
 
@@ -330,6 +331,9 @@ class ExportDocument:
     @functools.cached_property
     def cycles(self) -> CycleIndex:
         return CycleIndex(self.sessions)
+
+    def pack_label(self, pack_id: str) -> str:
+        return PACK_LABELS.get(pack_id) or self.pack_titles.get(pack_id) or pack_id
 
     def is_redacted(self, name: str) -> bool:
         return name in self.redacted
@@ -492,7 +496,7 @@ class ExportDocument:
                 sessions[key] = s
             days = self.cycles.days_since(at, s) if s else None
             if isinstance(model, Entry):
-                pack = PACK_LABELS.get(model.pack_id, model.pack_id) if model.pack_id else None
+                pack = self.pack_label(model.pack_id) if model.pack_id else None
                 item = Item(
                     at,
                     kind,
@@ -577,6 +581,31 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- building
+
+
+def _load_library() -> Any:
+    from kapjournal.core.prompts import load_library
+
+    try:
+        return load_library()
+    except (OSError, KapError):
+        return None
+
+
+def installed_scale_info(library: Any = None) -> dict[str, ScaleInfo]:
+    """Bands and credit lines of the scale packs installed on this device.
+
+    A broken pack file is skipped (the prompt library reports it elsewhere).
+    """
+    library = library or _load_library()
+    if library is None:
+        return {}
+    return {
+        scale_key(pack.id): ScaleInfo(
+            pack.name, tuple(Band(b.min, b.max, b.label) for b in pack.bands), pack.credit
+        )
+        for pack in library.scales.values()
+    }
 
 
 def _redact_session(s: Session, redact: frozenset[str]) -> Session:
@@ -733,10 +762,19 @@ def build_document(
     label = options.patient_label
     if label is None:
         label = journal.settings().patient_label
+    used = {scale_key(r.scale_id) for r in scales}
+    unknown_packs = {e.pack_id for e in entries if e.pack_id and e.pack_id not in PACK_LABELS}
+    library = _load_library() if (scale_info is None and used) or unknown_packs else None
+    pack_titles = {}
+    if library is not None:
+        pack_titles = {
+            pid: library.packs[pid].title for pid in unknown_packs if pid in library.packs
+        }
     info = dict(DEFAULT_SCALES)
+    if scale_info is None and used:
+        scale_info = installed_scale_info(library)
     if scale_info:
         info.update({scale_key(k): v for k, v in scale_info.items()})
-    used = {scale_key(r.scale_id) for r in scales}
     note("Building the summary")
     return ExportDocument(
         exported_at=journal.now(),
@@ -756,4 +794,5 @@ def build_document(
         appointments=tuple(appointments),
         scale_info={k: v for k, v in info.items() if k in used},
         numbers={s.id: cycles.number_of(s) for s in sessions if s.status == "completed"},
+        pack_titles=pack_titles,
     )
