@@ -22,6 +22,7 @@ and whose ``start``/``end`` point at it.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, QueryError
 from kapjournal.core.models import ROUTE_LABELS, ROUTES
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
 MAX_QUERY_CHARS = 1000
 MAX_ATOMS = 64
 
@@ -295,7 +297,9 @@ def parse(text: str, *, now: Callable[[], datetime] | None = None) -> Query:
             MAX_QUERY_CHARS,
             len(text),
         )
-    tokens = _lex(text)
+    # NUL ends an FTS5 string early; controls are never meant. Same length, so
+    # error positions still point into what the user typed.
+    tokens = _lex(_CONTROLS.sub(" ", text))
     groups: list[list[_Token]] = []
     pending_or: _Token | None = None
     for tok in tokens:
