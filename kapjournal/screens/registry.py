@@ -22,4 +22,5 @@ class Feature:
 FEATURES: list[Feature] = [
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
+    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
 ]
