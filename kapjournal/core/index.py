@@ -48,7 +48,7 @@ IMAGE_ID = bytes.fromhex("000000000000000000000000005ea4c8")
 _PART_PREFIX = bytes.fromhex("0000000000000000000000005ea5")
 IMAGE_PART_BYTES = 8 * 1024 * 1024
 _TAG_BYTES = 16
-IMAGE_FORMAT = "kapj-search-1"
+IMAGE_FORMAT = "kapj-search-3"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 FIRST_LINE_CHARS = 120
 SNIPPET_TOKENS = 24
@@ -69,7 +69,12 @@ CREATE TABLE docs (
     session_no INTEGER,
     route TEXT,
     pack TEXT,
-    is_insight INTEGER NOT NULL DEFAULT 0
+    is_insight INTEGER NOT NULL DEFAULT 0,
+    -- the text last, so reading metadata never walks overflow pages
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    tags TEXT NOT NULL
 );
 CREATE INDEX docs_created ON docs(created);
 CREATE INDEX docs_entry ON docs(entry_id);
@@ -77,10 +82,21 @@ CREATE TABLE tags (rid INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_tag ON tags(tag, rid);
 CREATE INDEX tags_rid ON tags(rid);
 CREATE VIRTUAL TABLE fts USING fts5(
-    title, body, answers, tags, tokenize = '{TOKENIZER}'
+    title, body, answers, tags, content = 'docs', content_rowid = 'rowid',
+    tokenize = '{TOKENIZER}'
 );
 INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25(3.0, 1.0, 1.0, 2.0)');
 """
+
+
+# Row ids follow creation time (milliseconds, shifted to leave room for docs
+# written in the same millisecond), so "newest first" is simply rowid order:
+# FTS5 walks its doclists backwards and stops after LIMIT rows, no sorting.
+_KEY_SHIFT = 8
+
+
+def _date_key(when: datetime) -> int:
+    return int(when.timestamp() * 1000) << _KEY_SHIFT
 
 
 class IndexNotReady(KapError):
@@ -302,11 +318,14 @@ class SearchIndex:
         with self._lock:
             self._linker = _Linker(sessions)
             db = self._db()
-            rows = db.execute("SELECT rowid, created_iso, link_sid FROM docs").fetchall()
+            rows = db.execute(
+                "SELECT rowid, created_iso, link_sid, session_id, session_no, route FROM docs"
+            ).fetchall()
             updates = []
-            for rowid, iso, link_sid in rows:
-                sid, number, route = self._linker.link(datetime.fromisoformat(iso), link_sid)
-                updates.append((sid, number, route, rowid))
+            for rowid, iso, link_sid, *old in rows:
+                new = self._linker.link(datetime.fromisoformat(iso), link_sid)
+                if tuple(old) != new:  # rows carry their text: rewrite only what moved
+                    updates.append((*new, rowid))
             with self._tx(db):
                 db.executemany(
                     "UPDATE docs SET session_id = ?, session_no = ?, route = ? WHERE rowid = ?",
@@ -324,44 +343,63 @@ class SearchIndex:
             raise
         db.execute("COMMIT")
 
-    def _insert(self, db: sqlite3.Connection, doc: _Doc, rowid: int | None = None) -> None:
+    def _insert(
+        self, db: sqlite3.Connection, doc: _Doc, rowid: int | None = None, *, bulk: bool = False
+    ) -> None:
         linker = self._linker or _Linker(())
         sid, number, route = linker.link(doc.created, doc.link_sid)
-        cur = db.execute(
-            "INSERT INTO docs (rowid, id, kind, entry_id, created, created_iso, first_line, "
-            "link_sid, session_id, session_no, route, pack, is_insight) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                doc.id,
-                doc.kind,
-                doc.entry_id,
-                doc.created.timestamp(),
-                doc.created.isoformat(),
-                doc.first_line,
-                doc.link_sid,
-                sid,
-                number,
-                route,
-                doc.pack,
-                1 if doc.kind == "insight" else 0,
-            ),
-        )
-        new_rowid = cur.lastrowid
-        db.execute(
-            "INSERT INTO fts (rowid, title, body, answers, tags) VALUES (?, ?, ?, ?, ?)",
-            (new_rowid, doc.title, doc.body, doc.answers, " ".join(doc.tags)),
-        )
+        tags_text = " ".join(doc.tags)
+        key = _date_key(doc.created) if rowid is None else rowid
+        while True:
+            try:
+                db.execute(
+                    "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        doc.id,
+                        doc.kind,
+                        doc.entry_id,
+                        doc.created.timestamp(),
+                        doc.created.isoformat(),
+                        doc.first_line,
+                        doc.link_sid,
+                        sid,
+                        number,
+                        route,
+                        doc.pack,
+                        1 if doc.kind == "insight" else 0,
+                        doc.title,
+                        doc.body,
+                        doc.answers,
+                        tags_text,
+                    ),
+                )
+                break
+            except sqlite3.IntegrityError:
+                if (
+                    rowid is not None
+                    or not db.execute("SELECT 1 FROM docs WHERE rowid = ?", (key,)).fetchone()
+                ):
+                    raise
+                key += 1  # same millisecond as another doc: the next slot keeps date order
+        new_rowid = key
+        if not bulk:  # a bulk load indexes everything at the end, in rowid order
+            db.execute(
+                "INSERT INTO fts (rowid, title, body, answers, tags) VALUES (?, ?, ?, ?, ?)",
+                (key, doc.title, doc.body, doc.answers, tags_text),
+            )
         if doc.tags:
             db.executemany(
                 "INSERT INTO tags (rid, tag) VALUES (?, ?)", [(new_rowid, t) for t in doc.tags]
             )
 
     def add_many(self, docs: Iterable[_Doc]) -> None:
-        """Insert documents in one transaction, then merge the index into one segment.
+        """Insert documents in one transaction, then index them all in one pass.
 
-        Merging is switched off during the bulk load and done once at the end
-        ('optimize'): about twice as fast to build and to query afterwards.
+        Records arrive in random order but FTS5 is fast only when row ids
+        ascend, so the text goes into the ``docs`` table first (a B-tree kept
+        in rowid order, and FTS5's external content) and FTS5 then indexes it
+        with 'rebuild'. Merging is off meanwhile and done once ('optimize').
         """
         with self._lock:
             db = self._db()
@@ -370,25 +408,25 @@ class SearchIndex:
             db.execute(config, ("crisismerge", 64))
             with self._tx(db):
                 for doc in docs:
-                    self._insert(db, doc)
+                    self._insert(db, doc, bulk=True)
                 self._refresh_insight_flags(db, None)
+                db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             db.execute("VACUUM")  # drop the pages of merged segments from the image
             db.execute(config, ("automerge", 4))
             db.execute(config, ("crisismerge", 16))
 
     def _refresh_insight_flags(self, db: sqlite3.Connection, entry_ids: list[str] | None) -> None:
-        sql = (
-            "UPDATE docs SET is_insight = EXISTS (SELECT 1 FROM docs i "
-            "WHERE i.kind = 'insight' AND i.entry_id = docs.id) WHERE kind = 'entry'"
-        )
+        flag = "EXISTS (SELECT 1 FROM docs i WHERE i.kind = 'insight' AND i.entry_id = docs.id)"
+        # Only rows whose flag changes are rewritten (each row carries its text).
+        sql = f"UPDATE docs SET is_insight = {flag} WHERE kind = 'entry' AND is_insight != {flag}"
         if entry_ids is None:
             db.execute(sql)
         elif entry_ids:
             db.execute(sql + f" AND id IN ({','.join('?' * len(entry_ids))})", entry_ids)
 
     def upsert(self, doc: _Doc) -> None:
-        """Insert or replace one document, keeping its row id."""
+        """Insert or replace one document (its row id changes only with its date)."""
         with self._lock:
             db = self._db()
             with self._tx(db):
@@ -398,10 +436,12 @@ class SearchIndex:
                 touched = [e for e in (doc.entry_id,) if e and doc.kind == "insight"]
                 rowid = None
                 if row is not None:
-                    rowid = int(row[0])
+                    old = int(row[0])
+                    if old >> _KEY_SHIFT == _date_key(doc.created) >> _KEY_SHIFT:
+                        rowid = old
                     if doc.kind == "insight" and row[1]:
                         touched.append(row[1])
-                    self._remove_row(db, rowid)
+                    self._remove_row(db, old)
                 self._insert(db, doc, rowid)
                 if doc.kind == "entry":
                     touched.append(doc.id)
@@ -422,7 +462,11 @@ class SearchIndex:
 
     @staticmethod
     def _remove_row(db: sqlite3.Connection, rowid: int) -> None:
-        db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+        db.execute(
+            "INSERT INTO fts (fts, rowid, title, body, answers, tags) "
+            "SELECT 'delete', rowid, title, body, answers, tags FROM docs WHERE rowid = ?",
+            (rowid,),
+        )
         db.execute("DELETE FROM tags WHERE rid = ?", (rowid,))
         db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
 
@@ -508,15 +552,19 @@ class SearchIndex:
         order: str,
     ) -> list[tuple[int, float | None]]:
         extra = f" AND {where}" if where else ""
-        if order == "date":
+        if order == "date" and not where:
+            sql = "SELECT rowid, NULL FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        elif order == "date":
             sql = (
-                "SELECT d.rowid, NULL FROM fts JOIN docs d ON d.rowid = fts.rowid "
-                f"WHERE fts MATCH ?{extra} ORDER BY d.created DESC LIMIT ?"
+                "SELECT fts.rowid, NULL FROM fts JOIN docs d ON d.rowid = fts.rowid "
+                f"WHERE fts MATCH ?{extra} ORDER BY fts.rowid DESC LIMIT ?"
             )
+        elif not where:
+            sql = "SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid DESC LIMIT ?"
         else:
             sql = (
-                "SELECT d.rowid, fts.rank FROM fts JOIN docs d ON d.rowid = fts.rowid "
-                f"WHERE fts MATCH ?{extra} ORDER BY fts.rank, d.created DESC LIMIT ?"
+                "SELECT fts.rowid, fts.rank FROM fts JOIN docs d ON d.rowid = fts.rowid "
+                f"WHERE fts MATCH ?{extra} ORDER BY fts.rank, fts.rowid DESC LIMIT ?"
             )
         return [(int(r), s) for r, s in db.execute(sql, [match, *params, limit])]
 
@@ -534,24 +582,32 @@ class SearchIndex:
             conds.append("d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             args.append(exclude)
         sql = (
-            f"SELECT d.rowid FROM docs d WHERE {' AND '.join(conds)} "
-            "ORDER BY d.created DESC LIMIT ?"
+            f"SELECT d.rowid FROM docs d WHERE {' AND '.join(conds)} ORDER BY d.rowid DESC LIMIT ?"
         )
         return [(int(r[0]), None) for r in db.execute(sql, [*args, limit])]
 
     def _with_snippets(
         self, db: sqlite3.Connection, ids: list[tuple[int, float | None]], match: str
     ) -> list[SearchResult]:
+        if not ids:
+            return []
+        # Stage two: one pass over the match, snippets for the chosen rows only.
+        wanted = [rowid for rowid, _ in ids]
+        marks = ",".join("?" * len(wanted))
+        snippets = dict(
+            db.execute(
+                f"SELECT rowid, snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '{_ELLIPSIS}', "
+                f"{SNIPPET_TOKENS}) FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
+                f"AND rowid IN ({marks})",
+                [match, min(wanted), max(wanted), *wanted],
+            ).fetchall()
+        )
         results = []
         for rowid, score in ids:
-            row = db.execute(
-                f"SELECT snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '{_ELLIPSIS}', {SNIPPET_TOKENS}) "
-                "FROM fts WHERE fts MATCH ? AND rowid = ?",
-                (match, rowid),
-            ).fetchone()
-            text, spans = _spans(row[0] if row and row[0] else "")
+            raw = snippets.get(rowid)
+            text, spans = _spans(raw or "")
             if not text:
-                body = db.execute("SELECT body FROM fts WHERE rowid = ?", (rowid,)).fetchone()
+                body = db.execute("SELECT body FROM docs WHERE rowid = ?", (rowid,)).fetchone()
                 text, spans = _lead(body[0] if body else ""), ()
             results.append(self._result(db, rowid, score, text, spans))
         return results
@@ -561,7 +617,7 @@ class SearchIndex:
     ) -> list[SearchResult]:
         results = []
         for rowid, score in ids:
-            body = db.execute("SELECT body FROM fts WHERE rowid = ?", (rowid,)).fetchone()
+            body = db.execute("SELECT body FROM docs WHERE rowid = ?", (rowid,)).fetchone()
             text = _lead(body[0] if body else "").replace("\n", " ")
             results.append(self._result(db, rowid, score, text, ()))
         return results

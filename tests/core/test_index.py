@@ -186,6 +186,23 @@ def test_index_follows_journal_changes(journal: Journal, corpus: dict[str, str])
     assert set(found(service, "session:1")) == {corpus["before"]}
     assert set(found(service, "route:im")) == {corpus["walk"], corpus["title"]}
     assert service.dirty
+    db = service.index._conn
+    assert db is not None
+    db.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_index_same_moment_entries_and_date_moves(journal: Journal) -> None:
+    service = ready(journal)
+    journal.now = lambda: T0
+    a = journal.add_entry("twin heron")
+    b = journal.add_entry("twin heron")
+    assert set(found(service, "twin")) == {a.id, b.id}
+    moved = journal.update_entry(a, created=T0 + timedelta(days=9))
+    assert found(service, "twin", order="date") == [moved.id, b.id]
+    assert found(service, "heron from:2026-01-05") == [moved.id]
+    db = service.index._conn
+    assert db is not None
+    db.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_index_changes_during_build_are_applied(journal: Journal, corpus: dict[str, str]) -> None:
