@@ -48,7 +48,11 @@ IMAGE_ID = bytes.fromhex("000000000000000000000000005ea4c8")
 _PART_PREFIX = bytes.fromhex("0000000000000000000000005ea5")
 IMAGE_PART_BYTES = 8 * 1024 * 1024
 _TAG_BYTES = 16
-IMAGE_FORMAT = "kapj-search-3"
+IMAGE_FORMAT = "kapj-search-4"
+INDEXED_KINDS = ("entry", "insight")
+# Above this share of changed records, rebuilding beats patching a stale image.
+REFRESH_LIMIT = 0.25
+REFRESH_FLOOR = 200
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 FIRST_LINE_CHARS = 120
 SNIPPET_TOKENS = 24
@@ -78,6 +82,7 @@ CREATE TABLE docs (
 );
 CREATE INDEX docs_created ON docs(created);
 CREATE INDEX docs_entry ON docs(entry_id);
+CREATE TABLE revs (id TEXT PRIMARY KEY, rev INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE tags (rid INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_tag ON tags(tag, rid);
 CREATE INDEX tags_rid ON tags(rid);
@@ -472,6 +477,20 @@ class SearchIndex:
 
     # -- image --------------------------------------------------------
 
+    def set_revisions(self, revs: dict[bytes, int]) -> None:
+        """Record which record revisions the index reflects (stored in the image)."""
+        with self._lock:
+            db = self._db()
+            with self._tx(db):
+                db.execute("DELETE FROM revs")
+                db.executemany(
+                    "INSERT INTO revs VALUES (?, ?)", [(k.hex(), v) for k, v in revs.items()]
+                )
+
+    def revisions(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._db().execute("SELECT id, rev FROM revs").fetchall())
+
     def serialize(self, generation: int) -> bytes:
         """The whole database as bytes, stamped with the vault generation it reflects."""
         with self._lock:
@@ -773,10 +792,18 @@ class SearchService:
                 return self._index
             self._building = True
         try:
-            index = self._load_image() if use_image else None
+            start_generation = self.journal.vault.generation
+            loaded = self._load_image() if use_image else None
+            index: SearchIndex | None = None
             source = "image"
+            if loaded is not None:
+                index, fresh = loaded
+                if not fresh:
+                    source = "refresh"
+                    if not _refresh(self.journal, index):
+                        index.close()
+                        index = None
             if index is None:
-                start_generation = self.journal.vault.generation
                 index = build_index(self.journal, cancelled=cancelled, progress=progress)
                 source = "rebuild"
             with self._lock:
@@ -787,7 +814,7 @@ class SearchService:
                 self._index = index
                 self.source = source
                 self.dirty = changed
-            if source == "rebuild" and save and not changed:
+            if source != "image" and save and not changed:
                 self.save(generation=start_generation)
             return index
         finally:
@@ -795,11 +822,12 @@ class SearchService:
                 self._building = False
                 self._pending.clear()
 
-    def _load_image(self) -> SearchIndex | None:
+    def _load_image(self) -> tuple[SearchIndex, bool] | None:
+        """The stored image and whether it is fresh; None when missing or damaged."""
         vault = self.journal.vault
         header = _read_image_header(vault)
-        if header is None or vault.generation != header["generation"] + 1:
-            return None  # missing, damaged or stale: rebuild
+        if header is None:
+            return None
         size, parts, tag = header["size"], header["parts"], bytes.fromhex(header["tag"])
         buf = bytearray(size)
         offset = 0
@@ -827,7 +855,7 @@ class SearchService:
         if generation != header["generation"]:
             index.close()
             return None
-        return index
+        return index, vault.generation == generation + 1
 
     def save(self, *, generation: int | None = None) -> bool:
         """Seal the index as the image records. Returns False when nothing was saved.
@@ -845,6 +873,7 @@ class SearchService:
             stamp = current if generation is None else generation
             if stamp != current:
                 return False  # something was saved meanwhile: this image would be stale
+            self._index.set_revisions(vault.revisions(INDEXED_KINDS))
             data = self._index.serialize(stamp)
         _write_image(vault, data, stamp)
         del data
@@ -972,6 +1001,39 @@ def _opt_str(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise TypeError("expected text")
+
+
+def _refresh(journal: Journal, index: SearchIndex) -> bool:
+    """Bring a stale image up to date by decrypting only what changed.
+
+    The image lists the revision of every record it reflects; the vault's
+    plaintext columns give the current ones. Returns False when so much
+    changed that a full rebuild is the better deal.
+    """
+    vault = journal.vault
+    current = {k.hex(): v for k, v in vault.revisions(INDEXED_KINDS).items()}
+    stored = index.revisions()
+    changed = [k for k, v in current.items() if stored.get(k) != v]
+    removed = [k for k in stored if k not in current]
+    if len(changed) + len(removed) > max(REFRESH_FLOOR, REFRESH_LIMIT * len(current)):
+        return False
+    index.set_sessions(journal.all(Session))
+    for doc_id in removed:
+        index.remove(doc_id)
+    for doc_id in changed:
+        try:
+            record = vault.get(bytes.fromhex(doc_id))
+            data = json.loads(record.plaintext)
+            doc = (
+                _entry_doc(_fast_entry(data))
+                if record.kind == Entry.KIND
+                else _insight_doc(Insight.from_dict(data))
+            )
+        except (RecordNotFound, RecordDamaged, InvalidInput, ValueError):
+            index.remove(doc_id)
+            continue
+        index.upsert(doc)
+    return True
 
 
 def build_index(

@@ -23,7 +23,7 @@ from kapjournal.core.index import (
     service_for,
 )
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import Answer, Insight, Session, new_id
+from kapjournal.core.models import Answer, Entry, Insight, Session, new_id
 from tests.conftest import PASSPHRASE
 
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
@@ -248,21 +248,50 @@ def test_index_image_is_saved_and_loaded_fresh(
         drop_service(again)
 
 
-def test_index_stale_image_is_rebuilt(
+def test_index_stale_image_is_refreshed_with_only_the_changes(
     vault_path: Path, journal: Journal, corpus: dict[str, str]
 ) -> None:
     ready(journal)
     drop_service(journal)
-    journal.add_entry("an otter in the river")  # the image is now stale
+    # changes made while no index listened (like `kapjournal add` in another process)
+    journal.add_entry("an otter in the river")
+    journal.update_entry(journal.get(Entry, corpus["walk"]), body="A swim with my brother.")
+    journal.delete_id(Entry, corpus["before"])
+    journal.save(Insight(id=new_id(), created=NOW, text="Rivers calm me", entry_id=corpus["work"]))
+    journal.save(Session(id=new_id(), started_at=T0 - timedelta(days=10), route="iv"))
     journal.close()
     with Journal.unlock(vault_path, PASSPHRASE) as again:
         service = ready(again)
-        assert service.source == "rebuild"
+        assert service.source == "refresh"
         assert len(found(service, "otter")) == 1
+        assert found(service, "sister") == []
+        assert found(service, "brother") == [corpus["walk"]]
+        assert corpus["before"] not in found(service, "grief")
+        assert corpus["work"] in found(service, "is:insight")
+        assert set(found(service, "session:2")) == {corpus["walk"], corpus["title"]} | {
+            corpus["insight"]
+        }
         drop_service(again)
     with Journal.unlock(vault_path, PASSPHRASE) as third:
-        assert ready(third).source == "image"
+        service = ready(third)
+        assert service.source == "image"  # the refreshed image was saved
+        assert len(found(service, "otter")) == 1
         drop_service(third)
+
+
+def test_index_stale_image_with_many_changes_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, journal: Journal, corpus: dict[str, str]
+) -> None:
+    from kapjournal.core import index as index_mod
+
+    ready(journal)
+    drop_service(journal)
+    monkeypatch.setattr(index_mod, "REFRESH_FLOOR", 0)
+    for i in range(5):
+        journal.add_entry(f"pelican {i}")
+    service = ready(journal)
+    assert service.source == "rebuild"
+    assert len(found(service, "pelican")) == 5
 
 
 def test_index_changed_index_is_saved_on_drop(
@@ -307,7 +336,7 @@ def test_index_image_in_many_parts_round_trips_and_shrinks(
     monkeypatch.setattr(index_mod, "IMAGE_PART_BYTES", 64 * 1024)
     journal.add_entry("a wren")
     service = ready(journal)
-    assert service.source == "rebuild"
+    assert service.source == "refresh"
     assert journal.vault.count(IMAGE_PART_KIND) < parts
     drop_service(journal)
     journal.close()
