@@ -35,7 +35,7 @@ from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.errors import InvalidInput, KapError, QueryError, RecordDamaged, RecordNotFound
 from kapjournal.core.journal import Change, Journal
 from kapjournal.core.models import Answer, Entry, Insight, Session
-from kapjournal.core.query import Query, parse
+from kapjournal.core.query import KEY_SHIFT, Query, date_key, parse
 from kapjournal.core.sanitize import clean, clean_line
 from kapjournal.core.tags import extract_tags
 from kapjournal.core.vault import DamagedRecord, Vault
@@ -80,9 +80,10 @@ CREATE TABLE docs (
     answers TEXT NOT NULL,
     tags TEXT NOT NULL
 );
-CREATE INDEX docs_created ON docs(created);
 CREATE INDEX docs_entry ON docs(entry_id);
-CREATE TABLE revs (id TEXT PRIMARY KEY, rev INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE revs (
+    id TEXT PRIMARY KEY, rev INTEGER NOT NULL, is_session INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE tags (rid INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_tag ON tags(tag, rid);
 CREATE INDEX tags_rid ON tags(rid);
@@ -94,14 +95,10 @@ INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25(3.0, 1.0, 1.0, 2.0)');
 """
 
 
-# Row ids follow creation time (milliseconds, shifted to leave room for docs
-# written in the same millisecond), so "newest first" is simply rowid order:
-# FTS5 walks its doclists backwards and stops after LIMIT rows, no sorting.
-_KEY_SHIFT = 8
-
-
-def _date_key(when: datetime) -> int:
-    return int(when.timestamp() * 1000) << _KEY_SHIFT
+# Row ids follow creation time (query.date_key), so "newest first" is simply
+# rowid order: FTS5 walks its doclists backwards and stops after LIMIT rows.
+_KEY_SHIFT = KEY_SHIFT
+_date_key = date_key
 
 
 class IndexNotReady(KapError):
@@ -318,6 +315,11 @@ class SearchIndex:
 
     # -- building -----------------------------------------------------
 
+    def use_sessions(self, sessions: Iterable[Session]) -> None:
+        """Link new documents with these sessions (existing links are already right)."""
+        with self._lock:
+            self._linker = _Linker(sessions)
+
     def set_sessions(self, sessions: Iterable[Session]) -> None:
         """Use these sessions for session numbers and routes, relinking every document."""
         with self._lock:
@@ -477,19 +479,27 @@ class SearchIndex:
 
     # -- image --------------------------------------------------------
 
-    def set_revisions(self, revs: dict[bytes, int]) -> None:
+    def set_revisions(self, docs: dict[bytes, int], sessions: dict[bytes, int]) -> None:
         """Record which record revisions the index reflects (stored in the image)."""
         with self._lock:
             db = self._db()
             with self._tx(db):
                 db.execute("DELETE FROM revs")
                 db.executemany(
-                    "INSERT INTO revs VALUES (?, ?)", [(k.hex(), v) for k, v in revs.items()]
+                    "INSERT INTO revs VALUES (?, ?, 0)", [(k.hex(), v) for k, v in docs.items()]
+                )
+                db.executemany(
+                    "INSERT INTO revs VALUES (?, ?, 1)",
+                    [(k.hex(), v) for k, v in sessions.items()],
                 )
 
-    def revisions(self) -> dict[str, int]:
+    def revisions(self) -> tuple[dict[str, int], dict[str, int]]:
+        """``(documents, sessions)``: hex id to revision, as of the last save."""
         with self._lock:
-            return dict(self._db().execute("SELECT id, rev FROM revs").fetchall())
+            rows = self._db().execute("SELECT id, rev, is_session FROM revs").fetchall()
+        docs = {k: v for k, v, is_session in rows if not is_session}
+        sessions = {k: v for k, v, is_session in rows if is_session}
+        return docs, sessions
 
     def serialize(self, generation: int) -> bytes:
         """The whole database as bytes, stamped with the vault generation it reflects."""
@@ -798,7 +808,9 @@ class SearchService:
             source = "image"
             if loaded is not None:
                 index, fresh = loaded
-                if not fresh:
+                if fresh:
+                    index.use_sessions(self.journal.all(Session))  # for documents added later
+                else:
                     source = "refresh"
                     if not _refresh(self.journal, index):
                         index.close()
@@ -873,7 +885,9 @@ class SearchService:
             stamp = current if generation is None else generation
             if stamp != current:
                 return False  # something was saved meanwhile: this image would be stale
-            self._index.set_revisions(vault.revisions(INDEXED_KINDS))
+            self._index.set_revisions(
+                vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND])
+            )
             data = self._index.serialize(stamp)
         _write_image(vault, data, stamp)
         del data
@@ -1012,12 +1026,16 @@ def _refresh(journal: Journal, index: SearchIndex) -> bool:
     """
     vault = journal.vault
     current = {k.hex(): v for k, v in vault.revisions(INDEXED_KINDS).items()}
-    stored = index.revisions()
+    sessions_now = {k.hex(): v for k, v in vault.revisions([Session.KIND]).items()}
+    stored, sessions_then = index.revisions()
     changed = [k for k, v in current.items() if stored.get(k) != v]
     removed = [k for k in stored if k not in current]
     if len(changed) + len(removed) > max(REFRESH_FLOOR, REFRESH_LIMIT * len(current)):
         return False
-    index.set_sessions(journal.all(Session))
+    if sessions_now != sessions_then:
+        index.set_sessions(journal.all(Session))  # renumber only when sessions changed
+    else:
+        index.use_sessions(journal.all(Session))
     for doc_id in removed:
         index.remove(doc_id)
     for doc_id in changed:
@@ -1048,7 +1066,7 @@ def build_index(
         BuildCancelled: when ``cancelled()`` turns true (checked every 500 entries).
     """
     index = SearchIndex()
-    index._linker = _Linker(journal.all(Session))
+    index.use_sessions(journal.all(Session))
     insights = journal.all(Insight)
     total = journal.vault.count(Entry.KIND) + len(insights)
 

@@ -53,6 +53,22 @@ ROUTE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+KEY_SHIFT = 8
+
+
+def date_key_ms(ms: int) -> int:
+    """Index row id for a moment in milliseconds since the epoch.
+
+    Shifted to leave room for several documents written in the same millisecond.
+    """
+    return ms << KEY_SHIFT
+
+
+def date_key(when: datetime) -> int:
+    """Index row id for a moment: row id order is date order."""
+    return date_key_ms(int(when.timestamp() * 1000))
+
+
 class BadQuery(QueryError):
     """A query error that knows which characters of the query are at fault."""
 
@@ -190,10 +206,11 @@ def _filter_sql(f: Filter, a: str) -> tuple[str, list[Any]]:
         return f"{a}.is_insight = 1", []
     if f.key == "pack":
         return f"substr({a}.pack, 1, ?) = ?", [len(f.value), f.value]
+    # Row ids are date keys (see date_key), so date bounds are row id ranges.
     if f.key in ("from", "since"):
-        return f"{a}.created >= ?", [f.value]
+        return f"{a}.rowid >= ?", [date_key_ms(int(f.value * 1000))]
     if f.key == "to":
-        return f"{a}.created <= ?", [f.value]
+        return f"{a}.rowid < ?", [date_key_ms(int(f.value * 1000) + 1)]
     raise AssertionError(f.key)  # pragma: no cover - parse only makes known keys
 
 

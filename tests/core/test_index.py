@@ -245,6 +245,9 @@ def test_index_image_is_saved_and_loaded_fresh(
         loaded = ready(again)
         assert loaded.source == "image"
         assert found(loaded, "sister") == [corpus["walk"]]
+        again.now = lambda: T0 + timedelta(days=4)
+        added = again.add_entry("a kestrel")
+        assert found(loaded, "kestrel session:1") == [added.id]
         drop_service(again)
 
 
