@@ -99,6 +99,20 @@ def test_index_ranking_title_weight_and_recency_tie_break(
     assert found(service, "zebra") == [new, old]
 
 
+def test_index_very_common_words_rank_the_newest_window(
+    monkeypatch: pytest.MonkeyPatch, journal: Journal, corpus: dict[str, str]
+) -> None:
+    from kapjournal.core import index as index_mod
+
+    service = ready(journal)
+    assert found(service, "grief")[0] == corpus["title"]  # best bm25, not the newest
+    monkeypatch.setattr(index_mod, "RANK_WINDOW", 2)
+    hits = found(service, "grief")
+    assert set(hits) == {corpus["title"], corpus["work"]}  # the two newest of three
+    assert found(service, "grief tag:family") == []
+    assert set(found(service, "grief -river")) == {corpus["work"], corpus["before"]}
+
+
 def test_index_date_order(journal: Journal, corpus: dict[str, str]) -> None:
     service = ready(journal)
     assert found(service, "grief", order="date") == [
