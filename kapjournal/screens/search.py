@@ -34,7 +34,7 @@ DEBOUNCE_SECONDS = 0.15
 RESULT_LIMIT = 50
 
 HELP_TEXT = (
-    'Words must all match. Also: "exact phrase", grat*, calm OR peace, -leave_out, '
+    'Words must all match. Also: "exact phrase", grat*, calm OR peace, -word, '
     "tag:grief, session:3, route:im, is:insight, pack:integration, from:2026-01-01, "
     "to:..., since:2w"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,18 @@ def test_search_cli_works_while_the_vault_is_open_elsewhere(
         result = run(filled, passphrase_file, "sister")
     assert result.exit_code == 0, result.output
     assert "sister" in result.stdout
+
+
+def test_search_cli_leaves_no_plaintext_in_the_vault_folder(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    marker = "zq" + os.urandom(5).hex() + "word"
+    with Journal.create(vault_path, PASSPHRASE) as journal:
+        for i in range(20):
+            journal.add_entry(f"day {i}: {marker} again")
+    result = run(vault_path, passphrase_file, marker)
+    assert result.exit_code == 0 and result.stdout.count(marker) >= 20
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as journal:
+        assert journal.vault.count(IMAGE_KIND) == 1  # the index image was saved
+    for path in vault_path.parent.iterdir():
+        assert marker.encode() not in path.read_bytes(), path.name
