@@ -795,9 +795,12 @@ class SearchService:
         cancelled: Cancelled | None = None,
         progress: Progress | None = None,
     ) -> SearchIndex:
-        """Make the index ready: load a fresh image, else rebuild (and save the new image).
+        """Make the index ready: load the image (refreshing it if stale), else rebuild.
 
-        Blocking; call from a worker thread.
+        Blocking; call from a worker thread. ``save=True`` stores a refreshed or
+        rebuilt image at once; only do that where nothing else writes the vault
+        meanwhile (the CLI). The app passes ``save=False``: the vault is not
+        safe to write from two threads, so the image is saved on lock instead.
 
         Raises:
             BuildCancelled: when ``cancelled()`` turned true during a rebuild.
@@ -837,7 +840,9 @@ class SearchService:
                 self._pending.clear()
                 self._index = index
                 self.source = source
-                self.dirty = changed
+                # A refreshed or rebuilt index is worth saving; without save=True
+                # it is saved when the journal locks (drop_service).
+                self.dirty = changed or source != "image"
             if source != "image" and save and not changed:
                 self.save(generation=start_generation)
             return index

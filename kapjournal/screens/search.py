@@ -135,7 +135,8 @@ class SearchScreen(JournalScreen):
         service = self._service
         assert service is not None
         try:
-            service.ensure(cancelled=lambda: worker.is_cancelled)
+            # No saving from this thread: the image is saved on lock (drop_service).
+            service.ensure(save=False, cancelled=lambda: worker.is_cancelled)
         except KapError as err:
             self.post_message(IndexFailed(err.user_message))
             return

@@ -434,3 +434,17 @@ def test_index_no_plaintext_in_vault_file_after_image_save(
         data = path.read_bytes()
         assert marker.encode() not in data, path.name
         assert marker.encode("utf-16-le") not in data, path.name
+
+
+def test_index_unsaved_rebuild_is_saved_on_lock(
+    vault_path: Path, journal: Journal, corpus: dict[str, str]
+) -> None:
+    service = service_for(journal)
+    service.ensure(save=False)  # what the app does in its worker
+    assert service.source == "rebuild" and service.dirty
+    assert journal.vault.count(IMAGE_KIND) == 0
+    drop_service(journal, save=True)  # on lock, in the thread that writes
+    journal.close()
+    with Journal.unlock(vault_path, PASSPHRASE) as again:
+        assert ready(again).source == "image"
+        drop_service(again)
