@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import threading
 import weakref
@@ -56,7 +57,7 @@ REFRESH_FLOOR = 200
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 FIRST_LINE_CHARS = 120
 SNIPPET_TOKENS = 24
-RANK_WINDOW = 10_000
+RANK_WINDOW = 5_000
 _OPEN, _CLOSE, _ELLIPSIS = "\x01", "\x02", "\x03"
 
 _SCHEMA = f"""
@@ -245,25 +246,29 @@ class _Linker:
         return session.id, number, session.route
 
 
+_MARKS = re.compile(f"([{_OPEN}{_CLOSE}{_ELLIPSIS}])")
+_BLANKS = str.maketrans("\n\r\t", "   ")
+
+
 def _spans(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Strip snippet markers, returning plain one-line text and highlight spans."""
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     length = 0
     opened: int | None = None
-    for ch in raw:
-        if ch == _OPEN:
+    for part in _MARKS.split(raw):
+        if part == _OPEN:
             opened = length
-        elif ch == _CLOSE:
+        elif part == _CLOSE:
             if opened is not None and length > opened:
                 spans.append((opened, length))
             opened = None
-        elif ch == _ELLIPSIS:
+        elif part == _ELLIPSIS:
             out.append("\u2026")
             length += 1
-        else:
-            out.append(" " if ch in "\n\r\t" else ch)
-            length += 1
+        elif part:
+            out.append(part.translate(_BLANKS))
+            length += len(part)
     # clean() swaps each unsafe character for one visible one, so spans stay valid.
     return clean("".join(out)), tuple(spans)
 
@@ -694,7 +699,7 @@ class SearchIndex:
         """Entries newest first with date and first line (for the home list)."""
         with self._lock:
             sql = "SELECT id, created_iso, first_line FROM docs WHERE kind = 'entry' "
-            sql += "ORDER BY created DESC"
+            sql += "ORDER BY rowid DESC"
             args: tuple[Any, ...] = ()
             if limit is not None:
                 sql += " LIMIT ?"

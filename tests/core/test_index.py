@@ -448,3 +448,11 @@ def test_index_unsaved_rebuild_is_saved_on_lock(
     with Journal.unlock(vault_path, PASSPHRASE) as again:
         assert ready(again).source == "image"
         drop_service(again)
+
+
+def test_index_snippet_markers_become_spans() -> None:
+    from kapjournal.core.index import _spans
+
+    text, spans = _spans("\x03a \x01walk\x02\nin the \x01park\x02\x1b\x03")
+    assert text == "\u2026a walk in the park\u241b\u2026"
+    assert [text[a:b] for a, b in spans] == ["walk", "park"]
