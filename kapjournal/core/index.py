@@ -47,7 +47,7 @@ IMAGE_PART_KIND = "search_index_part"
 # one small header record plus the image in parts of IMAGE_PART_BYTES.
 IMAGE_ID = bytes.fromhex("000000000000000000000000005ea4c8")
 _PART_PREFIX = bytes.fromhex("0000000000000000000000005ea5")
-IMAGE_PART_BYTES = 8 * 1024 * 1024
+IMAGE_PART_BYTES = 1024 * 1024  # cache-sized: loads ~1.5x faster than 8 MiB parts
 _TAG_BYTES = 16
 IMAGE_FORMAT = "kapj-search-5"
 INDEXED_KINDS = ("entry", "insight")
