@@ -59,7 +59,13 @@ async def test_search_screen_results_update_as_you_type(filled: Journal) -> None
         assert [r.first_line for r in results.results] == ["River walk"]
 
 
-async def test_search_screen_debounces_and_keeps_only_the_latest(filled: Journal) -> None:
+async def test_search_screen_debounces_and_keeps_only_the_latest(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kapjournal.screens.search as search_mod
+
+    # a wide window, so a busy test machine can't split the typing
+    monkeypatch.setattr(search_mod, "DEBOUNCE_SECONDS", 0.6)
     app = Harness(filled)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
@@ -67,6 +73,7 @@ async def test_search_screen_debounces_and_keeps_only_the_latest(filled: Journal
         assert isinstance(screen, SearchScreen)
         before = screen._seq
         await pilot.press(*"sister")  # typed faster than the debounce
+        await pilot.pause(0.9)
         await settle(app, pilot)
         assert screen._seq == before + 1  # one query ran, not six
         assert len(screen.query_one(SearchResults).results) == 1
