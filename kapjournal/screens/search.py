@@ -224,6 +224,7 @@ class SearchScreen(JournalScreen):
     def _search_failed(self, message: SearchFailed) -> None:
         if message.seq != self._seq:
             return
+        self._shown_seq = message.seq
         self._set_status(message.message, problem=True)
 
     def _set_status(self, text: str, *, problem: bool = False) -> None:

@@ -34,9 +34,17 @@ def filled(journal: Journal) -> Journal:
 
 
 async def settle(app: App[Any], pilot: Any) -> None:
-    await pilot.pause(0.3)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until no debounce timer is pending and every worker has reported."""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        pending = isinstance(screen, SearchScreen) and (
+            screen._timer is not None or not screen._ready or screen._shown_seq != screen._seq
+        )
+        if not pending:
+            return
 
 
 def status(app: App[Any]) -> str:
