@@ -993,6 +993,18 @@ class Vault:
         for row in self._conn.execute(sql, args):
             yield self._open_row(row)
 
+    def revisions(self, kinds: Iterable[str]) -> dict[bytes, int]:
+        """``{id: rev}`` for every record of these kinds, from the plaintext columns only.
+
+        Lets a cache (the sealed search index) find what changed without decrypting.
+        """
+        kind_list = list(kinds)
+        rows = self._conn.execute(
+            f"SELECT id, rev FROM records WHERE kind IN ({','.join('?' * len(kind_list))})",
+            kind_list,
+        )
+        return {bytes(r[0]): int(r[1]) for r in rows}
+
     def count(self, kind: str | None = None) -> int:
         if kind is None:
             row = self._conn.execute(

@@ -47,4 +47,5 @@ FEATURES: list[Feature] = [
     Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
+    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
 ]
