@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from kapjournal.core import crypto
 from kapjournal.core.errors import (
     InvalidInput,
@@ -568,6 +566,10 @@ class Vault:
                 fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
                 os.close(fd)
                 conn = _connect(tmp, readonly=False)
+                # Imported here: only vault creation needs it, and it costs ~80 ms
+                # of start-up for every other command.
+                import sqlite_utils
+
                 db = sqlite_utils.Database(conn)
                 db.executescript(_SCHEMA)
                 conn.execute("BEGIN IMMEDIATE")
