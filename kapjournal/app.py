@@ -278,7 +278,7 @@ class KapJournalApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action as "Area: Verb" (Textual's screenshot command is left out:
         it would write journal text to disk)."""
-        from kapjournal.screens.registry import FEATURES
+        from kapjournal.screens import registry
 
         journal_open = self.journal is not None
         name = type(screen).__name__
@@ -294,7 +294,7 @@ class KapJournalApp(App[None]):
                 "Delete the highlighted entry (asks first)",
                 screen.action_delete_entry,  # type: ignore[attr-defined]
             )
-            for feature in FEATURES:
+            for feature in registry.FEATURES:
                 yield SystemCommand(
                     feature.title, feature.help, lambda f=feature: self.open_feature(f)
                 )

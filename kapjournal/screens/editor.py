@@ -67,7 +67,6 @@ class EditorScreen(JournalScreen):
             id="editor-body",
             soft_wrap=True,
             show_line_numbers=False,
-            tab_behavior="indent",
         )
         yield Footer()
 

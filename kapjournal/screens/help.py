@@ -40,9 +40,9 @@ def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
 def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     """(section title, [(keys, what it does)]) for every screen with keys."""
     from kapjournal.app import KapJournalApp
+    from kapjournal.screens import registry
     from kapjournal.screens.editor import EditorScreen
     from kapjournal.screens.home import HomeScreen
-    from kapjournal.screens.registry import FEATURES
     from kapjournal.screens.settings import SettingsScreen
 
     sections: list[tuple[str, list[tuple[str, str]]]] = []
@@ -61,9 +61,12 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
             what = lines.get(action, b.description or action.replace("_", " "))
             rows.setdefault(what, []).append(format_key(b.key))
         sections.append((title, [(" / ".join(keys), what) for what, keys in rows.items()]))
-    if FEATURES:
+    if registry.FEATURES:
         sections.append(
-            ("More (from the journal list)", [(format_key(f.key), f.help) for f in FEATURES])
+            (
+                "More (from the journal list)",
+                [(format_key(f.key), f.help) for f in registry.FEATURES],
+            )
         )
     return sections
 

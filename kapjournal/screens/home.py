@@ -15,17 +15,10 @@ from textual.widgets import Footer, Static
 from kapjournal.core.errors import KapError
 from kapjournal.core.models import Draft, Entry
 from kapjournal.core.sanitize import clean_line
+from kapjournal.screens import registry
 from kapjournal.screens.base import JournalScreen
-from kapjournal.screens.registry import FEATURES, Feature
+from kapjournal.screens.registry import Feature
 from kapjournal.widgets.entry_list import EntryList, EntryRow
-
-
-def feature_bindings(features: list[Feature]) -> list[BindingType]:
-    """One home-screen key per registered feature screen."""
-    return [
-        Binding(f.key, f"open_feature({i})", f.title.split(": ", 1)[-1], show=f.show_in_footer)
-        for i, f in enumerate(features)
-    ]
 
 
 def load_feature_screen(feature: Feature) -> Any:
@@ -59,7 +52,6 @@ class HomeScreen(JournalScreen):
         Binding("enter", "open_entry", "Open"),
         Binding("d", "delete_entry", "Delete"),
         Binding("s", "settings", "Settings"),
-        *feature_bindings(FEATURES),
     ]
 
     HELP_LINES = {
@@ -72,6 +64,15 @@ class HomeScreen(JournalScreen):
     def __init__(self) -> None:
         super().__init__()
         self._offered_drafts: set[str] = set()
+        # One key per registered feature screen (read now, so late registrations count).
+        self.features: list[Feature] = list(registry.FEATURES)
+        for i, feature in enumerate(self.features):
+            self._bindings.bind(
+                feature.key,
+                f"open_feature({i})",
+                feature.title.split(": ", 1)[-1],
+                show=feature.show_in_footer,
+            )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home-header"):
@@ -240,4 +241,4 @@ class HomeScreen(JournalScreen):
         self.app.action_open_settings()  # type: ignore[attr-defined]
 
     def action_open_feature(self, index: int) -> None:
-        self.app.open_feature(FEATURES[index])  # type: ignore[attr-defined]
+        self.app.open_feature(self.features[index])  # type: ignore[attr-defined]

@@ -61,8 +61,18 @@ class UnlockScreen(Screen[None]):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        # Import the crypto/vault stack while the user types, off the UI thread.
+        # Import the crypto/vault stack while the user types, off the UI thread,
+        # and say at once if the file is not a usable vault (no key needed).
         import kapjournal.core.journal  # noqa: F401
+        from kapjournal.core.errors import KapError, VaultNotFound
+        from kapjournal.core.vault import read_header
+
+        try:
+            read_header(self.vault)
+        except VaultNotFound:
+            pass  # unlocking will explain
+        except KapError as err:
+            self.post_message(UnlockFailed(err))
         import kapjournal.screens.home  # noqa: F401
 
     @on(Input.Submitted, "#unlock-passphrase")
