@@ -91,7 +91,7 @@ class KapJournalApp(App[None]):
     | ctrl+q | quit |
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "kapjournal"
     BINDINGS = [
         Binding("ctrl+l", "lock_now", "Lock", priority=True),
