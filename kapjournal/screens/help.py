@@ -20,9 +20,13 @@ def format_key(key: str) -> str:
     parts = []
     for one in key.split(","):
         one = one.strip()
-        words = [w.upper() if len(w) == 1 else w.capitalize() for w in one.split("+")]
-        if one == "question_mark":
+        words = one.split("+")
+        if len(words) > 1:
+            words = [w.upper() if len(w) == 1 else w.capitalize() for w in words]
+        elif one == "question_mark":
             words = ["?"]
+        elif len(one) > 1:
+            words = [one.capitalize()]
         parts.append("+".join(words))
     return " / ".join(parts)
 
@@ -44,6 +48,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from kapjournal.screens.editor import EditorScreen
     from kapjournal.screens.home import HomeScreen
     from kapjournal.screens.settings import SettingsScreen
+    from kapjournal.widgets.entry_list import EntryList
 
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     for title, owner in (
@@ -54,12 +59,15 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ):
         lines: dict[str, str] = getattr(owner, "HELP_LINES", {})
         rows: dict[str, list[str]] = {}
-        for b in _bindings(owner.BINDINGS):
+        extra = list(EntryList.BINDINGS) if owner is HomeScreen else []
+        for b in _bindings([*owner.BINDINGS, *extra]):
             action = b.action.split("(")[0]
             if action.startswith("open_feature"):
                 continue
             what = lines.get(action, b.description or action.replace("_", " "))
             rows.setdefault(what, []).append(format_key(b.key))
+        if owner is KapJournalApp:
+            rows["Command palette: every action by name"] = ["Ctrl+P"]
         sections.append((title, [(" / ".join(keys), what) for what, keys in rows.items()]))
     if registry.FEATURES:
         sections.append(
@@ -89,8 +97,8 @@ class HelpScreen(Screen[None]):
             yield Static("Help", classes="card--title")
             for title, rows in help_sections():
                 table = Table(title=title, title_justify="left", show_header=False, expand=True)
-                table.add_column("Keys", style="bold", width=20)
-                table.add_column("What it does")
+                table.add_column("Keys", style="bold", width=18, no_wrap=True)
+                table.add_column("What it does", ratio=1)
                 for keys, what in rows:
                     table.add_row(Text(keys), Text(what))
                 yield Static(table, classes="help-section")

@@ -58,6 +58,7 @@ class HomeScreen(JournalScreen):
         "new_entry": "Write a new entry",
         "open_entry": "Open the highlighted entry to read or edit it",
         "delete_entry": "Delete the highlighted entry (you are asked first)",
+        "request_delete": "Delete the highlighted entry (you are asked first)",
         "settings": "Auto-lock, theme, country and other settings",
     }
 
@@ -139,7 +140,11 @@ class HomeScreen(JournalScreen):
 
         def chosen(choice: str | None) -> None:
             if choice == "restore":
-                self._open_editor(draft=draft)
+                # A draft of an existing entry edits that entry, not a new one.
+                entry = None
+                if draft.entry_id is not None:
+                    entry = self.journal.find(Entry, draft.entry_id)
+                self._open_editor(entry=entry, draft=draft)
             elif choice == "discard":
                 self._discard_draft(draft)
             else:

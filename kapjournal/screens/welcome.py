@@ -34,7 +34,10 @@ class WelcomeScreen(Screen[None]):
     | ctrl+q | quit |
     """
 
-    BINDINGS = [Binding("enter", "continue", "Continue")]
+    BINDINGS = [
+        Binding("enter", "continue", "Continue"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
 
     def __init__(self, vault: Path) -> None:
         super().__init__()

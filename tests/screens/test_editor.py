@@ -136,3 +136,22 @@ async def test_editor_empty_entry_is_not_saved(vault_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
         assert app.journal.entries() == []
+
+
+async def test_editor_restored_draft_of_existing_entry_updates_it(vault_path: Path) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as journal:
+        entry = journal.add_entry("original text")
+        journal.save(
+            Draft(id="cd" * 16, updated=journal.now(), entry_id=entry.id, body="edited text")
+        )
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.click("#restore-yes")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.entry is not None and app.screen.entry.id == entry.id
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [(e.id, e.body) for e in app.journal.entries()] == [(entry.id, "edited text")]
+        assert app.journal.drafts() == []

@@ -14,6 +14,8 @@ from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle
 
 def test_help_format_key() -> None:
     assert format_key("ctrl+l") == "Ctrl+L"
+    assert format_key("n") == "n"
+    assert format_key("delete") == "Delete"
     assert format_key("f1") == "F1"
     assert format_key("question_mark") == "?"
 

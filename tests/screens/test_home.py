@@ -161,7 +161,7 @@ async def test_home_registry_feature_gets_key_palette_and_help(
         assert "Demo: Open" in [c.title for c in app.get_system_commands(app.screen)]
         from kapjournal.screens.help import help_sections
 
-        assert ("Z", "A test screen") in dict(help_sections())["More (from the journal list)"]
+        assert ("z", "A test screen") in dict(help_sections())["More (from the journal list)"]
         await pilot.press("z")
         await settle(pilot)
         from kapjournal.screens.help import HelpScreen
