@@ -28,6 +28,11 @@ def load_feature_screen(feature: Feature) -> Any:
     return getattr(module, class_name)
 
 
+# The list shows recent entries; older ones stay reachable through search/timeline
+# screens, and a very long list would make every refresh slow.
+MAX_LISTED = 500
+
+
 def entry_summary(entry: Entry) -> str:
     """The one line shown for an entry in lists (sanitised, shortened)."""
     line = clean_line(entry.first_line).strip()
@@ -101,7 +106,8 @@ class HomeScreen(JournalScreen):
     def refresh_entries(self) -> None:
         journal = self.journal
         settings = journal.settings()
-        entries = journal.entries()
+        all_entries = journal.entries()
+        entries = all_entries[:MAX_LISTED]
         rows = [
             EntryRow(
                 id=e.id,
@@ -115,10 +121,11 @@ class HomeScreen(JournalScreen):
         entry_list.set_rows(rows, hide_summaries=settings.privacy_mode)
         entry_list.display = bool(rows)
         self.query_one("#home-empty").display = not rows
-        count = len(rows)
+        count = len(all_entries)
         noun = "entry" if count == 1 else "entries"
+        shown = f" (newest {len(rows)} listed)" if count > len(rows) else ""
         self.query_one("#home-date", Static).update(
-            Text(f"{journal.now():%A %d %B %Y}  ·  {count} {noun}")
+            Text(f"{journal.now():%A %d %B %Y}  ·  {count} {noun}{shown}")
         )
 
     # -- drafts ---------------------------------------------------------
@@ -150,7 +157,8 @@ class HomeScreen(JournalScreen):
             else:
                 self.offer_drafts()
 
-        self.app.push_screen(RestoreDraftModal(draft.updated, draft.body), chosen)
+        preview = "" if self.journal.settings().privacy_mode else draft.body
+        self.app.push_screen(RestoreDraftModal(draft.updated, preview), chosen)
 
     def _discard_draft(self, draft: Draft) -> None:
         from kapjournal.screens.confirm import ConfirmModal

@@ -39,7 +39,8 @@ class RestoreDraftModal(ModalScreen[str]):
                     "not saved as an entry. Would you like to carry on with it?"
                 )
             )
-            yield Static(Text(self._preview or "(empty)", style="italic"), id="restore-preview")
+            if self._preview:
+                yield Static(Text(self._preview, style="italic"), id="restore-preview")
             with Horizontal(classes="dialog--buttons"):
                 yield Button("Restore", id="restore-yes", variant="primary")
                 yield Button("Discard...", id="restore-discard", variant="error")
