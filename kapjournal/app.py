@@ -315,12 +315,16 @@ class KapJournalApp(App[None]):
     # -- errors ---------------------------------------------------------
 
     def on_worker_state_changed(self, event: Any) -> None:
-        worker = event.worker
-        if event.state != WorkerState.ERROR or worker.group == "warm-up":
-            return
+        # Worker.StateChanged does not bubble: screens with workers call
+        # ``report_worker_error`` from their own handler; this covers app workers.
+        if event.state == WorkerState.ERROR and event.worker.group != "warm-up":
+            self.report_worker_error(event.worker.error)
+
+    def report_worker_error(self, error: BaseException | None) -> None:
+        """A worker failed unexpectedly: a calm modal naming only the error class."""
         from kapjournal.screens.error import ErrorModal
 
-        name = type(worker.error).__name__ if worker.error is not None else "Error"
+        name = type(error).__name__ if error is not None else "Error"
         self.push_screen(
             ErrorModal(
                 "Something went wrong",

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from kapjournal.core.strength import strength_hint
 from kapjournal.screens.messages import UnlockFailed, VaultUnlocked
@@ -107,6 +108,12 @@ class CreateScreen(Screen[None]):
             self.post_message(UnlockFailed(err))
             return
         self.post_message(VaultUnlocked(journal, created=True))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An unexpected failure: a generic modal, and the field is given back.
+        if event.state == WorkerState.ERROR and event.worker.group != "warm-up":
+            self._set_busy(False)
+            self.app.report_worker_error(event.worker.error)  # type: ignore[attr-defined]
 
     def on_unlock_failed(self, message: UnlockFailed) -> None:
         self._set_busy(False)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from kapjournal.screens.messages import UnlockFailed, VaultUnlocked
 
@@ -121,6 +122,12 @@ class UnlockScreen(Screen[None]):
             self.post_message(UnlockFailed(err))
             return
         self.post_message(VaultUnlocked(journal))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An unexpected failure: a generic modal, and the field is given back.
+        if event.state == WorkerState.ERROR and event.worker.group != "warm-up":
+            self._set_busy(False)
+            self.app.report_worker_error(event.worker.error)  # type: ignore[attr-defined]
 
     def on_unlock_failed(self, message: UnlockFailed) -> None:
         field = self.query_one("#unlock-passphrase", Input)

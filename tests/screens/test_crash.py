@@ -68,3 +68,37 @@ def test_crash_output_of_real_run_has_no_locals(tmp_path: Path) -> None:
     assert "MARKER-PLAINTEXT-4711" not in output
     assert "MARKER-IN-MESSAGE" not in output
     assert "Traceback" not in output
+
+
+async def test_crash_in_worker_shows_modal_and_app_keeps_running(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input, Static
+
+    from kapjournal.core.journal import Journal
+    from kapjournal.screens.error import ErrorModal
+    from kapjournal.screens.unlock import UnlockScreen
+
+    make_vault(vault_path)
+
+    def broken_unlock(*args: object, **kwargs: object) -> Journal:
+        secret_local = "MARKER-PLAINTEXT-4711"  # noqa: F841
+        raise OSError("MARKER-IN-MESSAGE")
+
+    monkeypatch.setattr(Journal, "unlock", broken_unlock)
+    app = KapJournalApp(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#unlock-passphrase", Input)
+        field.value = "whatever passphrase"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        message = str(app.screen.query_one("#error-message", Static).render())
+        assert "OSError" in message and "MARKER" not in message
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        field = app.screen.query_one("#unlock-passphrase", Input)
+        assert not field.disabled and app.focused is field
+    assert not app.return_code  # the app was never torn down by the error
