@@ -101,3 +101,23 @@ async def test_unlock_warnings_become_notifications(vault_path: Path, monkeypatc
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         assert any("strength was raised" in str(n.message) for n in app._notifications)
+
+
+async def test_unlock_damaged_header_shows_modal_and_quit_works(vault_path: Path) -> None:
+    import sqlite3
+
+    make_vault(vault_path, "kept")
+    conn = sqlite3.connect(vault_path)
+    conn.execute("UPDATE kapj_header SET data = '{not json' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    before = vault_path.read_bytes()
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "damaged" in str(app.screen.query_one("#error-title", Static).render())
+        await pilot.click("#error-quit")
+        await settle(pilot)
+    assert app.journal is None
+    assert vault_path.read_bytes() == before  # never repaired or overwritten
