@@ -227,7 +227,14 @@ class KapJournalApp(App[None]):
                 with contextlib.suppress(Exception):
                     before_lock()
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy inside the app only. Textual would also send the text to the system
+        clipboard (OSC 52), where other programs can read it (SECURITY.md: no
+        clipboard by default). The in-app clipboard is emptied on lock."""
+        self._clipboard = text
+
     def _close_journal(self) -> None:
+        self._clipboard = ""
         journal, self.journal = self.journal, None
         if journal is not None and not journal.closed:
             journal.close()

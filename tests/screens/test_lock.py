@@ -82,3 +82,18 @@ def test_auto_lock_minutes_come_from_settings(vault_path: Path) -> None:
     assert app.auto_lock_seconds == 7 * 60
     app.apply_settings(Settings(auto_lock_minutes=500))
     assert app.auto_lock_seconds == 60 * 60
+
+
+async def test_lock_clipboard_stays_in_app_and_is_cleared(vault_path: Path) -> None:
+    make_vault(vault_path, "x")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        written: list[str] = []
+        app._driver.write = written.append  # type: ignore[union-attr,method-assign]
+        app.copy_to_clipboard("private words")
+        assert app.clipboard == "private words"
+        assert not any("\x1b]52" in w for w in written)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.clipboard == ""
