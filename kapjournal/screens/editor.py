@@ -14,16 +14,33 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from kapjournal.core.errors import KapError
 from kapjournal.core.models import Draft, Entry, new_id
+from kapjournal.core.sanitize import clean, clean_line
 from kapjournal.core.tags import extract_tags
 from kapjournal.screens.base import JournalScreen
 
 AUTOSAVE_SECONDS = 3.0
+
+
+def answers_text(entry: Entry) -> Text:
+    """A guided entry's questions and answers as plain, inert text."""
+    text = Text()
+    for i, answer in enumerate(entry.answers):
+        if i:
+            text.append("\n")
+        text.append(clean(answer.question) + "\n", style="bold")
+        value = answer.value
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        text.append("  " + clean("" if value is None else str(value)) + "\n")
+    return text
 
 
 class EditorScreen(JournalScreen):
@@ -61,19 +78,25 @@ class EditorScreen(JournalScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="editor-header"):
             yield Static(self._heading(), id="editor-title")
-            yield Static("", id="editor-status")
+        if self.entry is not None and self.entry.answers:
+            with VerticalScroll(id="editor-answers"):
+                yield Static(answers_text(self.entry), id="editor-answers-text")
         yield TextArea(
             self._initial,
             id="editor-body",
             soft_wrap=True,
             show_line_numbers=False,
         )
+        yield Static("", id="editor-status")
         yield Footer()
 
     def _heading(self) -> Text:
         if self.entry is None:
             return Text("New entry")
-        return Text(f"Entry from {self.entry.created:%A %d %B %Y, %H:%M}")
+        heading = f"{self.entry.created:%A %d %B %Y, %H:%M}"
+        if self.entry.title:
+            heading += "  ·  " + clean_line(self.entry.title)
+        return Text(heading)
 
     def on_mount(self) -> None:
         area = self.query_one("#editor-body", TextArea)
@@ -83,6 +106,8 @@ class EditorScreen(JournalScreen):
             self._status("Restored from your autosaved draft.")
         else:
             self._status("Markdown is fine. Ctrl+S saves; #tags become tags.")
+        if self.entry is not None and self.entry.answers and not self._initial:
+            area.placeholder = "Add your own notes to these answers here."
 
     @property
     def text(self) -> str:
@@ -152,7 +177,8 @@ class EditorScreen(JournalScreen):
 
     def action_save(self) -> None:
         body = self.text
-        if not body.strip():
+        has_answers = self.entry is not None and bool(self.entry.answers)
+        if not body.strip() and not has_answers:
             self._status("There is nothing to save yet.")
             return
         tags = tuple(extract_tags(body))

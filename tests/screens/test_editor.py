@@ -155,3 +155,29 @@ async def test_editor_restored_draft_of_existing_entry_updates_it(vault_path: Pa
         await settle(pilot)
         assert [(e.id, e.body) for e in app.journal.entries()] == [(entry.id, "edited text")]
         assert app.journal.drafts() == []
+
+
+async def test_editor_guided_entry_shows_answers_and_keeps_them(vault_path: Path) -> None:
+    from textual.widgets import Static
+
+    from kapjournal.core.models import Answer
+
+    with Journal.create(vault_path, PASSPHRASE) as journal:
+        journal.add_entry(
+            "",
+            title="After session 1",
+            pack_id="immediate",
+            answers=(Answer("keep", "One line to keep", "text", "[b]rest[/b] is allowed"),),
+        )
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#editor-answers-text", Static).render())
+        assert "One line to keep" in shown and "[b]rest[/b] is allowed" in shown
+        await type_text(pilot, "a note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (entry,) = app.journal.entries()
+        assert entry.body == "a note" and entry.answers[0].value == "[b]rest[/b] is allowed"
