@@ -37,7 +37,7 @@ async def test_home_write_entry_and_see_it_in_list(vault_path: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
-        await type_text(pilot, "Slept well after the walk #sleep\nMore later.")
+        await type_text(pilot, "Slept well #sleep\nMore.")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -45,11 +45,11 @@ async def test_home_write_entry_and_see_it_in_list(vault_path: Path) -> None:
         assert len(rows) == 2
         # Newest first, date + first line.
         assert "Thu 26 Nov 2026" in rows[0]
-        assert "Slept well after the walk #sleep" in rows[0]
+        assert "Slept well #sleep" in rows[0]
         assert "an older entry" in rows[1]
         saved = [e for e in app.journal.entries() if e.body.startswith("Slept")][0]
         assert saved.tags == ("sleep",)
-        assert saved.body == "Slept well after the walk #sleep\nMore later."
+        assert saved.body == "Slept well #sleep\nMore."
 
 
 async def test_home_open_and_edit_entry(vault_path: Path) -> None:
