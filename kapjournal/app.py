@@ -313,10 +313,11 @@ class KapJournalApp(App[None]):
         if journal_open:
             yield SystemCommand("Vault: Lock now", "Lock the journal", self.action_lock_now)
             yield SystemCommand(
-                "Settings: Open", "Auto-lock, theme, country...", self.action_open_settings
+                "Settings: Open",
+                "Auto-lock, colour theme, country, privacy mode...",
+                self.action_open_settings,
             )
         yield SystemCommand("Help: Show keys", "Every key binding", self.action_help)
-        yield SystemCommand("Theme: Change", "Try another colour theme", self.action_change_theme)
         yield SystemCommand("App: Quit", "Lock and quit", self.action_quit)
 
     # -- errors ---------------------------------------------------------
