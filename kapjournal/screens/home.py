@@ -55,8 +55,9 @@ class HomeScreen(JournalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_entry", "New"),
         Binding("enter", "open_entry", "Open"),
-        Binding("d", "delete_entry", "Delete"),
-        Binding("s", "settings", "Settings"),
+        # Shown in help and the palette; the footer keeps room for feature keys.
+        Binding("d", "delete_entry", "Delete", show=False),
+        Binding("s", "settings", "Settings", show=False),
     ]
 
     HELP_LINES = {
@@ -90,7 +91,8 @@ class HomeScreen(JournalScreen):
             id="home-empty",
             classes="empty-state",
         )
-        yield Footer()
+        # Compact: feature screens add keys here too.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_entries()
