@@ -44,6 +44,7 @@ FEATURES: list[Feature] = [
         "Checklist, then a quiet place to jot during a session",
         "kapjournal.screens.session_mode:SessionModeScreen",
     ),
+    Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
 ]
