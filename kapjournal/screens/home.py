@@ -77,7 +77,8 @@ class HomeScreen(JournalScreen):
             self._bindings.bind(
                 feature.key,
                 f"open_feature({i})",
-                feature.title.split(": ", 1)[-1],
+                # The footer shows the area ("Export"), the palette the full title.
+                feature.title.split(": ", 1)[0],
                 show=feature.show_in_footer,
             )
 
