@@ -237,6 +237,17 @@ class KapJournalApp(App[None]):
         self._clipboard = ""
         journal, self.journal = self.journal, None
         if journal is not None and not journal.closed:
+            # Seal the in-memory search index into the vault (only if it changed) so
+            # the next unlock is fast, then drop it. Locking must finish regardless.
+            from kapjournal.core.errors import KapError
+            from kapjournal.core.index import drop_service
+
+            try:
+                drop_service(journal)
+            except KapError as err:
+                self.notify(
+                    f"The search index was not saved: {err.user_message}", severity="warning"
+                )
             journal.close()
 
     def action_lock_now(self) -> None:

@@ -6,7 +6,7 @@ import importlib
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -86,6 +86,7 @@ class HomeScreen(JournalScreen):
         with Horizontal(id="home-header"):
             yield Static("Your journal", id="home-title")
             yield Static("", id="home-date")
+        yield Static("", id="home-due")
         yield EntryList(id="home-entries")
         yield Static(
             "No entries yet. Press n to write your first one.",
@@ -99,10 +100,42 @@ class HomeScreen(JournalScreen):
         self.refresh_entries()
         self.query_one(EntryList).focus()
         self.call_after_refresh(self.offer_drafts)
+        self._load_packs()
 
     def on_screen_resume(self) -> None:
         if getattr(self.app, "journal", None) is not None:
             self.refresh_entries()
+            self.refresh_due()
+
+    # -- what is due ----------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-packs")
+    def _load_packs(self) -> None:
+        """Read the prompt packs from disk off the UI thread (no journal access here)."""
+        from kapjournal.core.prompts import load_library
+
+        library = load_library()
+        self.app.call_from_thread(self._packs_loaded, library)
+
+    def _packs_loaded(self, library: Any) -> None:
+        self._library = library
+        self.refresh_due()
+
+    def refresh_due(self) -> None:
+        """One calm line about reflections that are ready (press g for the list)."""
+        library = getattr(self, "_library", None)
+        if library is None or getattr(self.app, "journal", None) is None:
+            return
+        from kapjournal.core.due import due_for_journal
+        from kapjournal.screens.due import due_heading
+
+        try:
+            due = due_for_journal(self.journal, library)
+        except KapError:
+            return
+        ready = len(due.due_now) + len(due.overdue)
+        hint = "  (press g)" if ready else ""
+        self.query_one("#home-due", Static).update(Text(due_heading(due) + hint))
 
     # -- data -----------------------------------------------------------
 
