@@ -28,6 +28,15 @@ def load_feature_screen(feature: Feature) -> Any:
     return getattr(module, class_name)
 
 
+def _key_name(key: str) -> str:
+    """Textual's name for a key given as typed (single punctuation characters differ)."""
+    if len(key) == 1 and not key.isalnum():
+        from textual.keys import _character_to_key
+
+        return _character_to_key(key)
+    return key
+
+
 # The list shows recent entries; older ones stay reachable through search/timeline
 # screens, and a very long list would make every refresh slow.
 MAX_LISTED = 500
@@ -75,7 +84,8 @@ class HomeScreen(JournalScreen):
         self.features: list[Feature] = list(registry.FEATURES)
         for i, feature in enumerate(self.features):
             self._bindings.bind(
-                feature.key,
+                # Textual names punctuation keys ("/" is "slash"); a raw "/" never fires.
+                _key_name(feature.key),
                 f"open_feature({i})",
                 # The footer shows the area ("Export"), the palette the full title.
                 feature.title.split(": ", 1)[0],

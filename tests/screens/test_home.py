@@ -167,3 +167,25 @@ async def test_home_registry_feature_gets_key_palette_and_help(
         from kapjournal.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_home_every_registered_feature_key_opens_its_screen(vault_path: Path) -> None:
+    """Each registry key, punctuation included ("/" is Textual's "slash"), really fires."""
+    from textual.keys import _character_to_key
+
+    from kapjournal.screens.home import load_feature_screen
+
+    make_vault(vault_path, "one entry")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        for feature in registry.FEATURES:
+            key = feature.key
+            if len(key) == 1 and not key.isalnum():
+                key = _character_to_key(key)
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, load_feature_screen(feature)), feature.title
+            while not isinstance(app.screen, HomeScreen):
+                app.pop_screen()
+                await settle(pilot)
