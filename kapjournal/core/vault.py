@@ -37,8 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from kapjournal.core import crypto
 from kapjournal.core.errors import (
     InvalidInput,
@@ -568,6 +566,10 @@ class Vault:
                 fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
                 os.close(fd)
                 conn = _connect(tmp, readonly=False)
+                # Imported here: only vault creation needs it, and it costs ~80 ms
+                # of start-up for every other command.
+                import sqlite_utils
+
                 db = sqlite_utils.Database(conn)
                 db.executescript(_SCHEMA)
                 conn.execute("BEGIN IMMEDIATE")
@@ -992,6 +994,18 @@ class Vault:
             args.extend(kind_list)
         for row in self._conn.execute(sql, args):
             yield self._open_row(row)
+
+    def revisions(self, kinds: Iterable[str]) -> dict[bytes, int]:
+        """``{id: rev}`` for every record of these kinds, from the plaintext columns only.
+
+        Lets a cache (the sealed search index) find what changed without decrypting.
+        """
+        kind_list = list(kinds)
+        rows = self._conn.execute(
+            f"SELECT id, rev FROM records WHERE kind IN ({','.join('?' * len(kind_list))})",
+            kind_list,
+        )
+        return {bytes(r[0]): int(r[1]) for r in rows}
 
     def count(self, kind: str | None = None) -> int:
         if kind is None:

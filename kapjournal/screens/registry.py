@@ -52,5 +52,7 @@ FEATURES: list[Feature] = [
         "Import: From another journal",
         "Bring in entries from other journal apps",
         "kapjournal.screens.import_:ImportScreen",
+        show_in_footer=False,  # a one-off task: keep the footer for daily keys
     ),
+    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
 ]
