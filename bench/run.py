@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -338,6 +339,26 @@ def companion(script: str, args: list[str], env: dict[str, str]) -> dict[str, ob
     return data
 
 
+def tui_startup(vault: Path, env: dict[str, str], runs: int) -> dict[str, float] | None:
+    """Cold start of the TUI to the unlock prompt (bench/tui_startup.py, if present)."""
+    script = BENCH / "tui_startup.py"
+    if not script.exists():
+        return None
+    res = subprocess.run(
+        [sys.executable, str(script), str(vault), "--runs", str(runs)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    found: dict[str, float] = {}
+    for line in res.stdout.splitlines():
+        match = re.match(r"(.+?)\s+wall median\s+([\d.]+) ms", line)
+        if match:
+            found[match.group(1).strip()] = float(match.group(2))
+    return found or None
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -444,6 +465,15 @@ def _search_cell(fig: dict[str, object], comp: dict[str, object] | None, n: int)
     return "; ".join(parts) or "n/a (not built yet)"
 
 
+def _tui_cell(found: object) -> str:
+    if not isinstance(found, dict) or "kapjournal" not in found:
+        return "n/a (measured at the first size only)" if found is None else "n/a"
+    cell = f"{found['kapjournal']:.0f} ms"
+    if "minimal Textual app" in found:
+        cell += f" (a minimal Textual app: {found['minimal Textual app']:.0f} ms)"
+    return cell + " (bench/tui_startup.py)"
+
+
 def _companion_value(comp: dict[str, object] | None, n: int | None, key: str) -> object:
     if not comp:
         return None
@@ -500,6 +530,11 @@ def inprocess_lines(n: int, res: dict[str, object]) -> list[str]:
             "< 15 ms at 10k; 100k: rare < 5 ms, phrase < 20 ms, term/prefix < 50 ms (issue 5)",
         ),
         ("timeline open", timeline, "no frame > 100 ms (issue 4)"),
+        (
+            "TUI cold start to the unlock prompt",
+            _tui_cell(res.get("tui_startup")),
+            "< 300 ms (issue 2)",
+        ),
         (
             "HTML export, whole process",
             timings["html"][1].cell(),
@@ -644,6 +679,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else None,
                 "bench_timeline": companion("bench_timeline.py", [], env)
                 if args.companions and n == 10_000
+                else None,
+                "tui_startup": tui_startup(vault, env, runs=args.runs)
+                if args.companions and n == args.sizes[0]
                 else None,
             }
         )
