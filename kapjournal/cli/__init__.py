@@ -165,5 +165,5 @@ def is_tty() -> bool:
 
 
 # Command modules register themselves on ``main``.
-from kapjournal.cli import vault_cmds as _vault_cmds  # noqa: E402,F401
 from kapjournal.cli import timeline_cmds as _timeline_cmds  # noqa: E402,F401
+from kapjournal.cli import vault_cmds as _vault_cmds  # noqa: E402,F401
