@@ -732,8 +732,11 @@ def item_line(item: TimelineItem) -> str:
     if item.kind == "guided" and item.detail:
         text = f"{item.detail} · {item.title}"
     extras: list[str] = []
-    if item.tags:
-        extras.append(" ".join(f"#{clean_line(t)}" for t in item.tags))
+    low_title = item.title.lower()
+    # Tags typed in the text already show in the title; list only the others.
+    extra_tags = [t for t in item.tags if f"#{t.lower()}" not in low_title]
+    if extra_tags:
+        extras.append(" ".join(f"#{clean_line(t)}" for t in extra_tags))
     if item.insight_count:
         extras.append(f"[{item.insight_count} insight{'s' if item.insight_count > 1 else ''}]")
     if item.flagged:

@@ -257,3 +257,33 @@ def test_timeline_large_journal_builds_quickly() -> None:
     # One row per session and per entry; the first entry is at session 1's start.
     assert len(rows) == 200 + 10_000
     assert elapsed < 3.0
+
+
+def test_prepare_gathers_everything_since_last_appointment(tl_journal: Journal) -> None:
+    from kapjournal.core.prep import prepare
+
+    prep = prepare(tl_journal)
+    assert prep.since == at(10, 20, 16)
+    assert [m.number for m in prep.milestones] == [3]
+    assert [i.id for i in prep.insights] == [IDS["i_free"]]
+    assert [i.id for i in prep.bring] == [IDS["i_free"]]
+    assert [e.id for e in prep.questions] == [IDS["e_sleep"]]
+    # Check-ins in the two weeks before the appointment: 10-12 and 10-17; none since.
+    assert prep.checkins_before == 2 and prep.checkins_since == 0
+    assert prep.sparse
+    mood = prep.shifts[0]
+    assert mood.field == "mood" and mood.before == 5.5 and mood.since is None
+    assert mood.delta is None
+
+
+def test_prepare_with_explicit_date_compares_averages(tl_journal: Journal) -> None:
+    from kapjournal.core.prep import prepare
+
+    prep = prepare(tl_journal, since=at(10, 6, 0))
+    assert [m.number for m in prep.milestones] == [2, 3]
+    assert prep.checkins_before == 2 and prep.checkins_since == 3
+    assert not prep.sparse
+    mood = prep.shifts[0]
+    assert mood.before == 4.5
+    assert mood.values_since == (6, 6, 5)
+    assert mood.delta == pytest.approx(17 / 3 - 4.5)
