@@ -1,4 +1,4 @@
-""" "Prepare for my appointment": everything since the last therapy appointment.
+"""The "Prepare for my appointment" summary: everything since the last appointment.
 
 Collects the sessions, insights and check-in averages since the date the user
 set as their last appointment (``Settings.last_appointment``), plus what they

@@ -20,6 +20,18 @@ class Feature:
 
 
 FEATURES: list[Feature] = [
+    Feature(
+        "t",
+        "Timeline: Open",
+        "Sessions and what came out of them",
+        "kapjournal.screens.timeline:TimelineScreen",
+    ),
+    Feature(
+        "a",
+        "Appointment: Prepare",
+        "Everything since your last therapy appointment",
+        "kapjournal.screens.appointment_prep:AppointmentPrepScreen",
+    ),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
 ]

@@ -174,7 +174,7 @@ class TimelineScreen(JournalScreen):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),
         Binding("slash", "filter", "Filter"),
         Binding("i", "toggle_insights", "Insights only"),
         Binding("m", "mark_insight", "Mark insight"),

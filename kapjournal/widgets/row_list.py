@@ -77,6 +77,7 @@ class RowList(ScrollView, can_focus=True):
     RowList {
         background: $surface;
         height: 1fr;
+        overflow-x: hidden;
         & > .row-list--cursor { background: $block-cursor-blurred-background; }
         &:focus > .row-list--cursor {
             background: $block-cursor-background;
