@@ -25,8 +25,15 @@ DISCLAIMER = (
 
 
 @main.command()
+@click.option(
+    "--recovery-code",
+    "with_recovery",
+    is_flag=True,
+    help="Also make a one-time recovery code (shown once) that opens the vault "
+    "if you forget the passphrase.",
+)
 @pass_state
-def init(state: State) -> None:
+def init(state: State, with_recovery: bool = False) -> None:
     """Create a new encrypted vault."""
     from kapjournal.core.journal import Journal
 
@@ -43,9 +50,15 @@ def init(state: State) -> None:
             raise InvalidInput(hint.message)
     else:
         passphrase = ask_new_passphrase()
-    with Journal.create(state.vault, passphrase):
-        pass
+    code = None
+    with Journal.create(state.vault, passphrase) as journal:
+        if with_recovery:
+            code = journal.vault.add_recovery_slot()
     click.echo(f"Created an encrypted vault at {state.vault}")
+    if code is not None:
+        from kapjournal.cli.recovery_cmds import show_recovery_code
+
+        show_recovery_code(code)
 
 
 @main.command()
@@ -69,7 +82,14 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     if message is None:
         if sys.stdin.isatty():
             click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
-        message = sys.stdin.read()
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        try:
+            message = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError as err:
+            raise InvalidInput(
+                "The text on standard input is not valid UTF-8; nothing was saved. "
+                "Convert it first, e.g. with iconv."
+            ) from err
     body = message.strip("\n")
     if not body.strip():
         raise InvalidInput("The entry is empty; nothing was saved.")
@@ -190,10 +210,27 @@ def verify(state: State, repair: bool) -> None:
 
 @main.command()
 @click.argument("dest", type=click.Path(path_type=Path))
+@click.option(
+    "--keep",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="DEST is a folder of rotating backups: verify the new one, then keep only the newest N.",
+)
 @pass_state
-def backup(state: State, dest: Path) -> None:
+def backup(state: State, dest: Path, keep: int | None = None) -> None:
     """Write a consistent encrypted copy of the vault to DEST (a file or folder)."""
     journal = open_journal(state, readonly=True)
+    if keep is not None:
+        from kapjournal.cli.recovery_cmds import write_rotating_backup
+
+        try:
+            written, removed = write_rotating_backup(journal, dest, keep)
+        finally:
+            journal.close()
+        click.echo(f"Backup written to {written} (encrypted, verified).")
+        if removed:
+            click.echo(f"Removed {len(removed)} older backup(s); {keep} kept.")
+        return
     try:
         if dest.is_dir():
             dest = dest / f"kapjournal-{datetime.now():%Y%m%d-%H%M%S}.kapj"

@@ -91,6 +91,13 @@ class Journal:
     ) -> Journal:
         return cls(Vault.unlock(path, passphrase, policy=policy, readonly=readonly), now=now)
 
+    @classmethod
+    def unlock_with_recovery(
+        cls, path: Path | str, code: str, *, now: Callable[[], datetime] = local_now
+    ) -> Journal:
+        """Open with the recovery code; the caller must then set a new passphrase."""
+        return cls(Vault.unlock_with_recovery(path, code), now=now)
+
     @property
     def path(self) -> Path:
         return self.vault.path
@@ -260,9 +267,16 @@ class Journal:
         """Insert or update a model; one sealed record, one transaction."""
         self._check_open()
         model_id: str = model.id  # type: ignore[attr-defined]
-        payload = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(
-            "utf-8"
-        )
+        try:
+            payload = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(
+                "utf-8"
+            )
+        except UnicodeEncodeError as err:
+            # Lone surrogates (e.g. from a hostile import) cannot be stored as UTF-8.
+            raise InvalidInput(
+                "The text contains characters that cannot be stored (broken Unicode); "
+                "nothing was saved."
+            ) from err
         self.vault.put(model.KIND, payload, record_id=_rid(model_id), schema_v=model.SCHEMA_V)
         if model.KIND in self._cache:
             self._cache[model.KIND][model_id] = model
@@ -307,3 +321,8 @@ class Journal:
 
     def change_passphrase(self, new_passphrase: str) -> None:
         self.vault.change_passphrase(new_passphrase)
+
+    def rekey(self, passphrase: str) -> str | None:
+        """Rotate the data key (see :meth:`Vault.rekey`); returns a new recovery code or None."""
+        self._check_open()
+        return self.vault.rekey(passphrase)

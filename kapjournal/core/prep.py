@@ -1,7 +1,8 @@
 """The "Prepare for my appointment" summary: everything since the last appointment.
 
 Collects the sessions, insights and check-in averages since the date the user
-set as their last appointment (``Settings.last_appointment``), plus what they
+set as their last appointment (``Settings.last_appointment``, else the latest
+logged therapy appointment), plus what they
 flagged to bring: entries flagged as questions and insights marked "bring to
 therapy" (those stay listed, whatever their date, until the flag is
 cleared). Averages are shown as numbers only; nothing is called better or
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import CHECKIN_FIELDS, CheckIn, Entry, Insight
+from kapjournal.core.models import CHECKIN_FIELDS, Appointment, CheckIn, Entry, Insight
 from kapjournal.core.timeline import Milestone, TimelineFilter, build_timeline
 
 COMPARE_WINDOW = timedelta(days=14)
@@ -62,6 +63,17 @@ def _mean(checkins: list[CheckIn], field: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def last_appointment(journal: Journal) -> datetime | None:
+    """The last therapy appointment: the date set in Settings, else the latest
+    logged therapy appointment that has already started."""
+    chosen = journal.settings().last_appointment
+    if chosen is not None:
+        return chosen
+    now = journal.now()
+    past = [a.at for a in journal.all(Appointment) if a.kind == "therapy" and a.at <= now]
+    return max(past, default=None)
+
+
 def prepare(journal: Journal, since: datetime | None = None) -> AppointmentPrep:
     """Gather what to bring to the next appointment.
 
@@ -74,7 +86,7 @@ def prepare(journal: Journal, since: datetime | None = None) -> AppointmentPrep:
         The :class:`AppointmentPrep`.
     """
     if since is None:
-        since = journal.settings().last_appointment
+        since = last_appointment(journal)
     tl = build_timeline(journal, TimelineFilter(since=since))
     milestones = tuple(m for m in tl.milestones if since is None or m.session.started_at >= since)
     all_insights = sorted(journal.all(Insight), key=lambda i: i.created)

@@ -29,6 +29,7 @@ import os
 import sqlite3
 import stat
 import struct
+import urllib.parse
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ import sqlite_utils
 
 from kapjournal.core import crypto
 from kapjournal.core.errors import (
+    InvalidInput,
     KapError,
     NotAVault,
     RecordNotFound,
@@ -190,7 +192,7 @@ class Header:
         if data.get("magic") != MAGIC:
             raise NotAVault()
         version = data.get("format_version")
-        if not isinstance(version, int):
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise VaultHeaderDamaged()
         if version > FORMAT_VERSION:
             raise VaultTooNew()
@@ -228,10 +230,12 @@ def _canonical(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _slot_ad(vault_id: bytes, slot_type: str, kdf: crypto.KdfParams) -> bytes:
+def _slot_ad(
+    vault_id: bytes, slot_type: str, kdf: crypto.KdfParams, version: int = FORMAT_VERSION
+) -> bytes:
     return crypto.length_prefixed(
         MAGIC.encode(),
-        str(FORMAT_VERSION).encode(),
+        str(version).encode(),
         vault_id,
         slot_type.encode(),
         _canonical(kdf.to_dict()),
@@ -239,17 +243,24 @@ def _slot_ad(vault_id: bytes, slot_type: str, kdf: crypto.KdfParams) -> bytes:
 
 
 def _wrap(
-    kek: bytearray, dek: bytearray, vault_id: bytes, type_: str, kdf: crypto.KdfParams
+    kek: bytearray,
+    dek: bytearray,
+    vault_id: bytes,
+    type_: str,
+    kdf: crypto.KdfParams,
+    version: int = FORMAT_VERSION,
 ) -> KeySlot:
-    nonce, wrapped = crypto.seal(kek, bytes(dek), _slot_ad(vault_id, type_, kdf))
+    nonce, wrapped = crypto.seal(kek, bytes(dek), _slot_ad(vault_id, type_, kdf, version))
     return KeySlot(type=type_, kdf=kdf, nonce=nonce, wrapped=wrapped)
 
 
-def _unwrap(kek: bytearray, slot: KeySlot, vault_id: bytes) -> bytearray:
+def _unwrap(
+    kek: bytearray, slot: KeySlot, vault_id: bytes, version: int = FORMAT_VERSION
+) -> bytearray:
     try:
         return bytearray(
             crypto.open_sealed(
-                kek, slot.nonce, slot.wrapped, _slot_ad(vault_id, slot.type, slot.kdf)
+                kek, slot.nonce, slot.wrapped, _slot_ad(vault_id, slot.type, slot.kdf, version)
             )
         )
     except crypto.DecryptError as err:
@@ -268,8 +279,11 @@ def storage_errors() -> Iterator[None]:
         raise
     except sqlite3.OperationalError as err:
         text = str(err).lower()
-        if "disk is full" in text or "disk i/o" in text and "full" in text:
+        name = str(getattr(err, "sqlite_errorname", ""))
+        if name.startswith("SQLITE_FULL") or "disk is full" in text:
             raise StorageFull() from err
+        if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
+            raise StoragePermission() from err
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             raise StoragePermission() from err
         if "locked" in text or "busy" in text:
@@ -310,9 +324,32 @@ def fix_permissions(path: Path) -> list[str]:
     return fixed
 
 
+def _roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite roll back a journal left by a killed writer.
+
+    A read-only connection cannot do this itself (``SQLITE_READONLY_ROLLBACK``),
+    so after a crash every read-only open (``list``, ``show``, ``verify``) would
+    fail until something opened the file for writing. A short read-write
+    connection that reads the schema triggers SQLite's own recovery; SQLite's
+    file locks make this a no-op while a live writer still owns the journal.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists():
+        return
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 2000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        uri = f"file:{path}?mode=ro"
+        _roll_back_hot_journal(path)
+        # Quote the path: '#', '?' and '%' in a folder name would otherwise be
+        # read as URI syntax and open a different (or no) file.
+        uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -352,11 +389,24 @@ def read_header(path: Path) -> Header:
         finally:
             conn.close()
     except sqlite3.OperationalError as err:
-        if "no such table" in str(err):
+        text = str(err).lower()
+        name = str(getattr(err, "sqlite_errorname", ""))
+        if "no such table" in text:
             raise NotAVault() from err
+        if "locked" in text or "busy" in text:
+            raise VaultBusy() from err
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+            raise StoragePermission(
+                "The vault cannot be opened: kapjournal lacks permission to read it or "
+                "to finish an interrupted write in its folder."
+            ) from err
         raise VaultHeaderDamaged() from err
     except sqlite3.DatabaseError as err:
         raise VaultHeaderDamaged() from err
+    except OSError as err:
+        if isinstance(err, PermissionError):
+            raise StoragePermission() from err
+        raise StorageError() from err
     if row is None:
         raise VaultHeaderDamaged()
     return Header.parse(row[0])
@@ -463,6 +513,11 @@ class Vault:
         self.recovery_code: str | None = None
         self._dirty = False
         self._manifest = self._load_manifest()
+        if self._manifest.counter >= ROTATE_AFTER:
+            self.warnings.append(
+                "This vault's data key has sealed very many records; "
+                "please run 'kapjournal rekey' to rotate it."
+            )
 
     # -- opening ------------------------------------------------------
 
@@ -486,6 +541,11 @@ class Vault:
             secure_dir(path.parent)
             lock_fd = _acquire_lock(path)
         try:
+            # Check again under the lock: another process may have created the
+            # vault between the first check and the lock (the final rename
+            # would otherwise replace it).
+            if path.exists():
+                raise VaultExists()
             vault_id = os.urandom(16)
             dek = crypto.random_key()
             kdf = policy.new_params()
@@ -542,7 +602,7 @@ class Vault:
             raise VaultHeaderDamaged()
         kek = crypto.derive_kek(passphrase, slot.kdf)
         try:
-            dek = _unwrap(kek, slot, header.vault_id)
+            dek = _unwrap(kek, slot, header.vault_id, header.format_version)
         finally:
             crypto.wipe(kek)
         vault = cls._open_with_dek(path, header, dek, readonly=readonly)
@@ -563,7 +623,7 @@ class Vault:
         raw = parse_recovery_code(code)
         kek = crypto.derive_recovery_kek(raw, slot.kdf)
         try:
-            dek = _unwrap(kek, slot, header.vault_id)
+            dek = _unwrap(kek, slot, header.vault_id, header.format_version)
         except WrongPassphrase as err:
             raise WrongPassphrase("That recovery code did not unlock the vault.") from err
         finally:
@@ -578,7 +638,7 @@ class Vault:
                 if not readonly:
                     lock_fd = _acquire_lock(path)
                 conn = _connect(path, readonly=readonly)
-            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 conn.close()
                 raise VaultHeaderDamaged(
@@ -605,8 +665,8 @@ class Vault:
         """Rewrap the data key under a new passphrase (new salt). Records untouched."""
         if len(new_passphrase) < MIN_PASSPHRASE:
             raise WeakPassphrase()
-        policy = policy or policy_from_env()
-        kdf = policy.new_params()
+        self._require_writable()
+        kdf = self._new_passphrase_kdf(policy)
         kek = crypto.derive_kek(new_passphrase, kdf)
         try:
             slot = _wrap(kek, self._dek, self.header.vault_id, "passphrase", kdf)
@@ -614,25 +674,174 @@ class Vault:
             crypto.wipe(kek)
         self._write_header(self.header.with_slot(slot))
 
+    def _new_passphrase_kdf(self, policy: crypto.KdfPolicy | None) -> crypto.KdfParams:
+        """Fresh salt; costs = the policy, but never below the current slot's.
+
+        SECURITY.md: the KDF may be calibrated up, never down. Without this a
+        passphrase change run under the test switch (or an older, lower policy)
+        would silently weaken a vault that had stronger settings.
+        """
+        policy = policy or policy_from_env()
+        current = self.header.slot("passphrase")
+        if current is not None and current.kdf.alg == "argon2id":
+            policy = crypto.KdfPolicy(
+                t=max(policy.t, current.kdf.t),
+                m_kib=max(policy.m_kib, current.kdf.m_kib),
+                p=max(policy.p, current.kdf.p),
+            )
+        return policy.new_params()
+
     def add_recovery_slot(self) -> str:
         """Create (or replace) the recovery slot; return the code to show once."""
-        raw = os.urandom(16)
-        kdf = crypto.KdfParams(
-            t=1, m_kib=8, p=1, salt=os.urandom(crypto.SALT_BYTES), alg="hkdf-recovery"
-        )
-        kek = crypto.derive_recovery_kek(raw, kdf)
+        self._require_writable()
+        code, slot = _recovery_slot(self._dek, self.header.vault_id, self.header.format_version)
+        self._write_header(self.header.with_slot(slot))
+        return code
+
+    def rekey(self, passphrase: str, *, policy: crypto.KdfPolicy | None = None) -> str | None:
+        """Rotate the data key: new DEK, every record re-sealed, every slot rewrapped.
+
+        Everything happens in one SQLite transaction, so a crash leaves either
+        the old key and records or the new ones. Copies made before the
+        rotation still open with the old passphrase (they hold the old key);
+        records written afterwards cannot be read with the old key.
+
+        Args:
+            passphrase: the current passphrase (checked, then used for the new slot).
+
+        Returns:
+            A new recovery code when the vault had a recovery slot (the old code
+            stops working, so the new one must be shown to the user), else None.
+
+        Raises:
+            WrongPassphrase: when ``passphrase`` does not open the current slot.
+            InvalidInput: when some records fail authentication (quarantine
+                them first with ``verify --repair``) or inside a transaction.
+        """
+        self._require_writable()
+        if self._depth:
+            raise InvalidInput("Finish the current change before rotating the key.")
+        current = self.header.slot("passphrase")
+        if current is None:
+            raise VaultHeaderDamaged()
+        kek = crypto.derive_kek(passphrase, current.kdf)
         try:
-            slot = _wrap(kek, self._dek, self.header.vault_id, "recovery", kdf)
+            crypto.wipe(_unwrap(kek, current, self.header.vault_id, self.header.format_version))
         finally:
             crypto.wipe(kek)
-        self._write_header(self.header.with_slot(slot))
-        return format_recovery_code(raw)
+        opened: list[OpenedRecord] = []
+        for rec in self.iter_records():
+            if isinstance(rec, DamagedRecord):
+                raise InvalidInput(
+                    "Some records fail authentication; run 'kapjournal verify --repair' "
+                    "first, then rotate the key."
+                )
+            opened.append(rec)
+        header = self.header
+        new_dek = crypto.random_key()
+        kdf = self._new_passphrase_kdf(policy)
+        kek = crypto.derive_kek(passphrase, kdf)
+        try:
+            slots = [_wrap(kek, new_dek, header.vault_id, "passphrase", kdf, header.format_version)]
+        finally:
+            crypto.wipe(kek)
+        code: str | None = None
+        if header.slot("recovery") is not None:
+            code, rslot = _recovery_slot(new_dek, header.vault_id, header.format_version)
+            slots.append(rslot)
+        new_header = Header(
+            header.vault_id,
+            header.format_version,
+            header.format_minor,
+            header.key_id + 1,
+            tuple(slots),
+        )
+        old = (self._dek, self._rec_key, self._man_key, self._aead, self._manifest, self.header)
+        self._dek = new_dek
+        self._rec_key = crypto.subkey(new_dek, "records")
+        self._man_key = crypto.subkey(new_dek, "manifest")
+        self._aead = crypto.Aead(self._rec_key)
+        self._manifest = _Manifest(generation=old[4].generation)
+        self.header = new_header
+        try:
+            with storage_errors():
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.execute(
+                        "UPDATE kapj_header SET data = ? WHERE id = 1", (new_header.serialise(),)
+                    )
+                    for rec in opened:
+                        rev = rec.rev + 1
+                        nonce, ct = self._seal(rec.id, rec.kind, rec.schema_v, rev, rec.plaintext)
+                        self._conn.execute(
+                            "UPDATE records SET key_id = ?, rev = ?, nonce = ?, ct = ? "
+                            "WHERE id = ?",
+                            (new_header.key_id, rev, nonce, ct, rec.id),
+                        )
+                        self._manifest.acc = _xor(
+                            self._manifest.acc, self._row_mac(rec.id, rev, ct)
+                        )
+                        self._manifest.count += 1
+                    self._store_manifest()
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                    raise
+        except BaseException:
+            for key in (self._dek, self._rec_key, self._man_key):
+                crypto.wipe(key)
+            self._dek, self._rec_key, self._man_key, self._aead, self._manifest, self.header = old
+            raise
+        for key in old[:3]:
+            crypto.wipe(key)
+        return code
+
+    def reset_passphrase_after_recovery(
+        self, new_passphrase: str, *, policy: crypto.KdfPolicy | None = None
+    ) -> str:
+        """Set a new passphrase and replace the used recovery code, in one header write.
+
+        Returns:
+            The new recovery code (the old one stops working).
+        """
+        if len(new_passphrase) < MIN_PASSPHRASE:
+            raise WeakPassphrase()
+        self._require_writable()
+        kdf = self._new_passphrase_kdf(policy)
+        kek = crypto.derive_kek(new_passphrase, kdf)
+        try:
+            slot = _wrap(
+                kek, self._dek, self.header.vault_id, "passphrase", kdf, self.header.format_version
+            )
+        finally:
+            crypto.wipe(kek)
+        code, rslot = _recovery_slot(self._dek, self.header.vault_id, self.header.format_version)
+        self._write_header(self.header.with_slot(slot).with_slot(rslot))
+        return code
+
+    def verify_copy(self, path: Path | str) -> VerifyReport:
+        """Verify a copy of this vault (e.g. a fresh backup) with the key already in memory.
+
+        Raises:
+            WrongPassphrase: when the copy belongs to another vault or key.
+        """
+        header = read_header(Path(path))
+        if header.vault_id != self.header.vault_id or header.key_id != self.header.key_id:
+            raise WrongPassphrase("That copy was not made from this vault's current key.")
+        copy = Vault._open_with_dek(Path(path), header, bytearray(self._dek), readonly=True)
+        try:
+            return copy.verify()
+        finally:
+            copy.close()
 
     def remove_recovery_slot(self) -> None:
         self._write_header(self.header.without_slot("recovery"))
 
     def _write_header(self, header: Header) -> None:
         self._require_writable()
+        if self._depth:
+            raise InvalidInput("Finish the current change before changing keys.")
         with storage_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -641,7 +850,10 @@ class Vault:
                 )
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (e.g. on a full disk);
+                # a failing ROLLBACK must not hide the real error.
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
                 raise
         self.header = header
 
@@ -685,7 +897,16 @@ class Vault:
     def put(
         self, kind: str, plaintext: bytes, *, record_id: bytes | None = None, schema_v: int = 1
     ) -> tuple[bytes, int]:
-        """Insert or update one record. Returns ``(id, rev)``."""
+        """Insert or update one record. Returns ``(id, rev)``.
+
+        Raises:
+            InvalidInput: for the manifest's reserved id or kind (a hostile
+                import with an all-zero id must not overwrite the manifest).
+        """
+        if record_id == MANIFEST_ID or kind == MANIFEST_KIND:
+            raise InvalidInput("That record id or kind is reserved by the vault.")
+        if record_id is not None and len(record_id) != 16:
+            raise InvalidInput("Record ids are 16 bytes.")
         with self.transaction(), storage_errors():
             rid = record_id or new_record_id()
             old = self._conn.execute("SELECT rev, ct FROM records WHERE id = ?", (rid,)).fetchone()
@@ -707,6 +928,8 @@ class Vault:
 
     def delete(self, record_id: bytes) -> None:
         """Delete a record (``secure_delete`` overwrites the freed bytes)."""
+        if record_id == MANIFEST_ID:
+            raise RecordNotFound()
         with self.transaction(), storage_errors():
             old = self._conn.execute(
                 "SELECT rev, ct FROM records WHERE id = ?", (record_id,)
@@ -903,8 +1126,13 @@ class Vault:
                     (rid,),
                 )
                 self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+            # A damaged row's original MAC cannot be known, so the set-hash is
+            # re-signed over the rows that remain. The count is carried over
+            # from the manifest instead of recounted, so rows that were deleted
+            # (or added) behind our back before the repair stay reported.
             fresh = self._recompute_manifest()
-            self._manifest.count, self._manifest.acc = fresh.count, fresh.acc
+            self._manifest.acc = fresh.acc
+            self._manifest.count -= len(damaged)
             self._dirty = True
         return [r.hex() for r in damaged]
 
@@ -917,15 +1145,20 @@ class Vault:
             tmp.unlink(missing_ok=True)
             fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
-            target = sqlite3.connect(tmp)
             try:
-                self._conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, dest)
+                target = sqlite3.connect(tmp)
+                try:
+                    self._conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+                with open(tmp, "rb+") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, dest)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
             _fsync_dir(dest.parent)
         return dest
 
@@ -985,6 +1218,20 @@ def _release_lock(fd: int | None) -> None:
             os.close(fd)
 
 
+def _recovery_slot(dek: bytearray, vault_id: bytes, version: int) -> tuple[str, KeySlot]:
+    """A new random 128-bit recovery code and the slot it opens."""
+    raw = os.urandom(16)
+    kdf = crypto.KdfParams(
+        t=1, m_kib=8, p=1, salt=os.urandom(crypto.SALT_BYTES), alg="hkdf-recovery"
+    )
+    kek = crypto.derive_recovery_kek(raw, kdf)
+    try:
+        slot = _wrap(kek, dek, vault_id, "recovery", kdf, version)
+    finally:
+        crypto.wipe(kek)
+    return format_recovery_code(raw), slot
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -997,29 +1244,46 @@ def _fsync_dir(path: Path) -> None:
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"  # Crockford-style, no I/L/O/U
 
 
+def _code_check(raw: bytes) -> str:
+    """Two check characters (10 bits of SHA-256) that catch typing mistakes."""
+    value = int.from_bytes(crypto.sha256(b"kapj/v1/recovery-check" + raw)[:2], "big") >> 6
+    return _CODE_ALPHABET[value >> 5] + _CODE_ALPHABET[value & 31]
+
+
 def format_recovery_code(raw: bytes) -> str:
-    """128 bits as 26 base-32 characters, grouped in fives for writing down."""
+    """128 bits as 26 base-32 characters plus 2 check characters, in 7 groups of 4."""
     number = int.from_bytes(raw, "big")
     chars = []
     for _ in range(26):
         number, rem = divmod(number, 32)
         chars.append(_CODE_ALPHABET[rem])
-    text = "".join(reversed(chars))
-    return "-".join(text[i : i + 5] for i in range(0, len(text), 5))
+    text = "".join(reversed(chars)) + _code_check(raw)
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def parse_recovery_code(code: str) -> bytes:
-    """Inverse of :func:`format_recovery_code`, forgiving of case, spaces and dashes."""
-    cleaned = code.upper().replace("-", "").replace(" ", "")
+    """Inverse of :func:`format_recovery_code`, forgiving of case, spaces and dashes.
+
+    The two check characters are optional; when present they must match, so
+    a typo is reported as a typo rather than as a wrong code.
+    """
+    cleaned = "".join(code.upper().split()).replace("-", "")
     cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
-    if len(cleaned) != 26 or any(c not in _CODE_ALPHABET for c in cleaned):
-        raise WrongPassphrase("That does not look like a recovery code (26 letters and digits).")
+    if len(cleaned) not in (26, 28) or any(c not in _CODE_ALPHABET for c in cleaned):
+        raise WrongPassphrase(
+            "That does not look like a recovery code (7 groups of 4 letters and digits)."
+        )
     number = 0
-    for c in cleaned:
+    for c in cleaned[:26]:
         number = number * 32 + _CODE_ALPHABET.index(c)
     if number >= 1 << 128:
         raise WrongPassphrase("That does not look like a recovery code.")
-    return number.to_bytes(16, "big")
+    raw = number.to_bytes(16, "big")
+    if len(cleaned) == 28 and cleaned[26:] != _code_check(raw):
+        raise WrongPassphrase(
+            "That recovery code contains a typo; please check each group against your note."
+        )
+    return raw
 
 
 def open_for_verify(path: Path | str, passphrase: str) -> Vault:

@@ -21,6 +21,30 @@ class Feature:
 
 FEATURES: list[Feature] = [
     Feature(
+        "l",
+        "Sessions: Log and plan",
+        "Log sessions, plan a course, see 'session 3 of 6'",
+        "kapjournal.screens.sessions:SessionsScreen",
+    ),
+    Feature(
+        "g",
+        "Guided: Reflections due",
+        "Reflections due now, coming up, and every pack",
+        "kapjournal.screens.due:DueScreen",
+    ),
+    Feature(
+        "c",
+        "Check-in: Check in now",
+        "Five quick 0-10 sliders: mood, anxiety, sleep, hope, connection",
+        "kapjournal.screens.checkin:CheckInScreen",
+    ),
+    Feature(
+        "m",
+        "Session mode: Start session",
+        "Checklist, then a quiet place to jot during a session",
+        "kapjournal.screens.session_mode:SessionModeScreen",
+    ),
+    Feature(
         "t",
         "Timeline: Open",
         "Sessions and what came out of them",

@@ -287,3 +287,14 @@ def test_prepare_with_explicit_date_compares_averages(tl_journal: Journal) -> No
     assert mood.before == 4.5
     assert mood.values_since == (6, 6, 5)
     assert mood.delta == pytest.approx(17 / 3 - 4.5)
+
+
+def test_prepare_falls_back_to_logged_appointment(tl_journal: Journal) -> None:
+    from kapjournal.core.models import Appointment
+    from kapjournal.core.prep import last_appointment, prepare
+
+    tl_journal.save_settings(tl_journal.settings().replace(last_appointment=None))
+    assert last_appointment(tl_journal) == at(10, 20, 15)  # the logged one
+    tl_journal.save(Appointment(id="f" * 32, at=at(12, 1, 10)))  # future: ignored
+    assert last_appointment(tl_journal) == at(10, 20, 15)
+    assert [m.number for m in prepare(tl_journal).milestones] == [3]

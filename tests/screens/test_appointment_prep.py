@@ -11,10 +11,11 @@ from textual.widgets import Input, Static
 
 import kapjournal.screens.appointment_prep as prep_module
 from kapjournal.core.journal import Journal
+from kapjournal.core.models import Appointment
 from kapjournal.screens.appointment_prep import AppointmentDateModal, AppointmentPrepScreen
 from tests.conftest import PASSPHRASE
 from tests.screens.timeline_harness import HarnessApp
-from tests.timeline_fixture import clock, fill
+from tests.timeline_fixture import IDS, clock, fill
 
 
 @pytest.fixture
@@ -109,6 +110,7 @@ async def test_prep_screen_without_date_shows_everything(journal: Journal) -> No
     journal.now = clock
     fill(journal)
     journal.save_settings(journal.settings().replace(last_appointment=None))
+    journal.delete_id(Appointment, IDS["appt"])  # no logged appointment either
     app = HarnessApp(journal, AppointmentPrepScreen())
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)

@@ -1,0 +1,5 @@
+"""``python -m kapjournal`` runs the CLI."""
+
+from kapjournal.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reviewable data files: crisis resources by country and the risk keyword list."""

@@ -1,0 +1,93 @@
+"""``CheckInScreen``: the five 0-10 sliders and an optional note."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, Static
+
+from kapjournal.core.checkin import SLIDERS, record_checkin
+from kapjournal.core.errors import KapError
+from kapjournal.screens.base import JournalScreen
+from kapjournal.widgets.scale_picker import ScalePicker
+
+
+class CheckInScreen(JournalScreen):
+    """A quick check-in.
+
+    | key | action |
+    |-----|--------|
+    | tab / shift+tab | next / previous slider |
+    | left / right, 0-9 | set the focused slider |
+    | ctrl+s | save |
+    | escape | leave without saving |
+    """
+
+    DEFAULT_CSS = """
+    CheckInScreen {
+        padding: 1 2;
+    }
+    CheckInScreen .checkin--title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    CheckInScreen .checkin--question {
+        margin-top: 1;
+    }
+    CheckInScreen #checkin-error {
+        color: $error;
+    }
+    CheckInScreen #checkin-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("How are things right now?", classes="checkin--title")
+            yield Static(
+                Text("Skip any you like. This is for you to notice patterns; it is not a test."),
+            )
+            for s in SLIDERS:
+                yield Static(Text(s.question), classes="checkin--question")
+                yield ScalePicker(s.low, s.high, id=f"checkin-{s.field}")
+            yield Static("Anything to add? (optional)", classes="checkin--question")
+            yield Input(placeholder="a few words", id="checkin-note")
+            yield Static("", id="checkin-error")
+            with Horizontal(id="checkin-buttons"):
+                yield Button("Save", id="checkin-save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(f"#checkin-{SLIDERS[0].field}", ScalePicker).focus()
+
+    def values(self) -> dict[str, int | None]:
+        return {s.field: self.query_one(f"#checkin-{s.field}", ScalePicker).value for s in SLIDERS}
+
+    def action_save(self) -> None:
+        note = self.query_one("#checkin-note", Input).value
+        try:
+            saved = record_checkin(self.journal, self.values(), note=note)
+        except KapError as err:
+            self.query_one("#checkin-error", Static).update(Text(err.user_message))
+            return
+        self.notify("Check-in saved.", timeout=4)
+        self.dismiss(saved.id)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#checkin-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
