@@ -41,6 +41,7 @@ IDS = {
     "e_sleep": _id(0xE3),
     "e_lookback": _id(0xE4),
     "e_lozenge": _id(0xE5),
+    "e_week": _id(0xE6),
     "i_quiet": _id(0xA1),
     "i_free": _id(0xA2),
     "appt": _id(0xAA),
@@ -149,6 +150,20 @@ def fill(journal: Journal) -> None:
             created=at(11, 11, 9),
             modified=at(11, 11, 9),
             body="Home session was softer than the clinic ones.",
+        ),
+        Entry(
+            id=IDS["e_week"],
+            created=at(11, 17, 20),
+            modified=at(11, 17, 20),
+            title="One week on",
+            body="",
+            session_id=IDS["s3"],
+            pack_id="one_week",
+            source="guided",
+            answers=(
+                Answer("patterns", "What patterns do you notice?", "text", ""),
+                Answer("for_therapy", "Anything for therapy?", "text", "Ask about pacing"),
+            ),
         ),
         Insight(
             id=IDS["i_quiet"],

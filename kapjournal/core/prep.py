@@ -19,6 +19,8 @@ from kapjournal.core.models import CHECKIN_FIELDS, Appointment, CheckIn, Entry, 
 from kapjournal.core.timeline import Milestone, TimelineFilter, build_timeline
 
 COMPARE_WINDOW = timedelta(days=14)
+THERAPY_PROMPTS = ("for_therapy", "bring", "questions")
+"""Guided prompts whose answers are meant for the next appointment."""
 MIN_CHECKINS = 2
 
 
@@ -51,6 +53,9 @@ class AppointmentPrep:
     shifts: tuple[ScoreShift, ...]
     checkins_before: int
     checkins_since: int
+    reflections: tuple[tuple[Entry, str], ...] = ()
+    """Answers written for therapy in guided reflections since the appointment:
+    (entry, answer text)."""
 
     @property
     def sparse(self) -> bool:
@@ -98,6 +103,13 @@ def prepare(journal: Journal, since: datetime | None = None) -> AppointmentPrep:
             key=lambda e: e.created,
         )
     )
+    reflections = tuple(
+        (e, a.value.strip())
+        for e in sorted(journal.all(Entry), key=lambda e: e.created)
+        if e.pack_id and (since is None or e.created >= since)
+        for a in e.answers
+        if a.prompt_id in THERAPY_PROMPTS and isinstance(a.value, str) and a.value.strip()
+    )
     checkins = sorted(journal.all(CheckIn), key=lambda c: c.at)
     if since is None:
         before: list[CheckIn] = []
@@ -120,6 +132,7 @@ def prepare(journal: Journal, since: datetime | None = None) -> AppointmentPrep:
         insights=recent,
         bring=bring,
         questions=questions,
+        reflections=reflections,
         shifts=shifts,
         checkins_before=len(before),
         checkins_since=len(after),

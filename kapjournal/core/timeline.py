@@ -531,15 +531,19 @@ def assemble(
     raw: list[TimelineItem] = []
     for e in entries:
         kind = "guided" if e.pack_id else "entry"
-        if hide_titles:
-            title = "Guided reflection" if e.pack_id else "Entry"
-        else:
-            title = _short(e.first_line)
         detail = ""
         if e.pack_id:
-            label = PACK_LABELS.get(e.pack_id, clean_line(e.pack_id))
+            label = _short(e.title, 30) if e.title else PACK_LABELS.get(e.pack_id, e.pack_id)
             answered = sum(1 for a in e.answers if a.value not in (None, "", [], ()))
-            detail = f"{label} · {answered} answer{'s' if answered != 1 else ''}"
+            detail = f"{clean_line(label)} · {answered} answer{'s' if answered != 1 else ''}"
+        if hide_titles:
+            title = "Guided reflection" if e.pack_id else "Entry"
+        elif e.pack_id:
+            # The first written answer says more than the pack's title.
+            written = [a.value for a in e.answers if isinstance(a.value, str) and a.value.strip()]
+            title = _short(written[0]) if written else ""
+        else:
+            title = _short(e.first_line)
         raw.append(
             TimelineItem(
                 kind=kind,
@@ -730,7 +734,7 @@ def item_line(item: TimelineItem) -> str:
         when += f" (day {item.days_since})"
     text = _KIND_LABEL.get(item.kind, "") + item.title
     if item.kind == "guided" and item.detail:
-        text = f"{item.detail} · {item.title}"
+        text = f"{item.detail} · {item.title}" if item.title else item.detail
     extras: list[str] = []
     low_title = item.title.lower()
     # Tags typed in the text already show in the title; list only the others.

@@ -223,7 +223,7 @@ class AppointmentPrepScreen(JournalScreen):
 
     def _questions(self, prep: AppointmentPrep) -> Text:
         text = Text()
-        count = len(prep.questions) + len(prep.bring)
+        count = len(prep.questions) + len(prep.bring) + len(prep.reflections)
         self._heading(text, f"To bring and ask ({count})")
         if not count:
             text.append(
@@ -235,6 +235,9 @@ class AppointmentPrepScreen(JournalScreen):
         for ins in prep.bring:
             text.append(f"◆ {ins.created:%a %d %b}  " + clean(ins.text).split("\n")[0][:160])
             text.append("\n")
+        for entry, answer in prep.reflections:
+            label = clean_line(entry.title or "Reflection")
+            text.append(f"✎ {entry.created:%a %d %b}  {label}: " + clean_line(answer)[:160] + "\n")
         return self._done(text)
 
     def action_export(self) -> None:

@@ -85,8 +85,12 @@ def test_timeline_guided_entries_show_pack_and_answer_count(tl_journal: Journal)
     tl = build_timeline(tl_journal)
     guided = next(i for i in tl.milestones[0].items if i.id == IDS["e_prepare"])
     assert guided.kind == "guided"
-    assert guided.detail == "Preparation · 2 answers"
+    assert guided.detail == "Preparation · 2 answers"  # no title: the pack's label
+    assert guided.title == "To listen to myself"  # the first written answer
     assert guided.days_since == 0
+    week = next(i for i in tl.milestones[2].items if i.id == IDS["e_week"])
+    assert week.detail == "One week on · 1 answer"  # the entry's own title
+    assert "One week on · 1 answer · Ask about pacing" in plain_text(tl)
 
 
 def test_timeline_planned_sessions_are_upcoming(tl_journal: Journal) -> None:
@@ -268,6 +272,7 @@ def test_prepare_gathers_everything_since_last_appointment(tl_journal: Journal) 
     assert [i.id for i in prep.insights] == [IDS["i_free"]]
     assert [i.id for i in prep.bring] == [IDS["i_free"]]
     assert [e.id for e in prep.questions] == [IDS["e_sleep"]]
+    assert [(e.id, text) for e, text in prep.reflections] == [(IDS["e_week"], "Ask about pacing")]
     # Check-ins in the two weeks before the appointment: 10-12 and 10-17; none since.
     assert prep.checkins_before == 2 and prep.checkins_since == 0
     assert prep.sparse
@@ -298,3 +303,17 @@ def test_prepare_falls_back_to_logged_appointment(tl_journal: Journal) -> None:
     tl_journal.save(Appointment(id="f" * 32, at=at(12, 1, 10)))  # future: ignored
     assert last_appointment(tl_journal) == at(10, 20, 15)
     assert [m.number for m in prepare(tl_journal).milestones] == [3]
+
+
+def test_timeline_core_does_not_import_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import kapjournal.core.timeline, kapjournal.core.insights\n"
+        "import kapjournal.core.change, kapjournal.core.prep\n"
+        "print('textual' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
