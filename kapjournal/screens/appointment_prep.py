@@ -8,6 +8,7 @@ one-key hand-off to the Export screen (when that feature is installed).
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -117,6 +118,11 @@ class AppointmentPrepScreen(JournalScreen):
     | d | Set the date of the last appointment |
     | escape | Back |
     """
+
+    HELP_LINES: ClassVar[dict[str, str]] = {
+        "export": "Open the Export screen to share this with your therapist",
+        "set_date": "Set the date of your last therapy appointment",
+    }
 
     DEFAULT_CSS = """
     AppointmentPrepScreen {
@@ -250,10 +256,10 @@ class AppointmentPrepScreen(JournalScreen):
             return
         since = self.prep.since if self.prep is not None else None
         try:
-            screen = screen_cls(since=since)
-        except TypeError:
-            screen = screen_cls()
-        self.app.push_screen(screen)
+            takes_since = "since" in inspect.signature(screen_cls).parameters
+        except (TypeError, ValueError):
+            takes_since = False
+        self.app.push_screen(screen_cls(since=since) if takes_since else screen_cls())
 
     def action_set_date(self) -> None:
         def done(value: str | None) -> None:

@@ -8,12 +8,14 @@ a session's details and per-session change, or an entry, insight or check-in.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -100,6 +102,26 @@ STYLES = {
     "scale": "muted",
     "appointment": "muted",
 }
+
+
+EDITOR_SCREEN = "kapjournal.screens.editor:EditorScreen"
+
+
+def editor_screen_class() -> Any | None:
+    """The entry editor screen if that feature is installed (it takes ``entry=``)."""
+    module_name, _, class_name = EDITOR_SCREEN.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        return None
+    try:
+        accepts_entry = "entry" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return None
+    return cls if accepts_entry else None
 
 
 def to_list_rows(rows: Sequence[Row]) -> list[ListRow]:
@@ -200,6 +222,16 @@ class TimelineScreen(JournalScreen):
     | c | Show or hide the charts; f changes the charted score |
     | escape | Back |
     """
+
+    HELP_LINES: ClassVar[dict[str, str]] = {
+        "filter": "Filter: since 2w, until 2026-12-01, since session 3, #tag, route:iv, insights",
+        "toggle_insights": "Show only insights (the thread across the course), or everything",
+        "mark_insight": "Mark the selected entry, or a passage of it, as an insight",
+        "follow_up": "Add a follow-up to the selected insight",
+        "toggle_bring": "Bring an insight to therapy, or flag an entry as a question for it",
+        "toggle_charts": "Show or hide the score and per-session charts",
+        "next_field": "Chart the next check-in score",
+    }
 
     DEFAULT_CSS = """
     TimelineScreen {
@@ -489,7 +521,12 @@ class TimelineScreen(JournalScreen):
         if row is None or row.ref is None:
             return
         if row.item is not None and row.item.kind in ("entry", "guided"):
-            self._open_entry(row.item.id, mark=False)
+            editor = editor_screen_class()
+            entry = self.journal.find(Entry, row.item.id)
+            if editor is not None and entry is not None:
+                self.app.push_screen(editor(entry=entry))
+            else:
+                self._open_entry(row.item.id, mark=False)
         elif row.item is not None and row.item.kind == "insight":
             found = self.journal.find(Insight, row.item.id)
             if found is not None:

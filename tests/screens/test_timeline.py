@@ -76,7 +76,13 @@ async def test_timeline_screen_keyboard_navigation(tl_journal: Journal) -> None:
         assert rows.cursor == 0
 
 
-async def test_timeline_screen_mouse_click_highlights_then_opens(tl_journal: Journal) -> None:
+async def test_timeline_screen_mouse_click_highlights_then_opens(
+    tl_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kapjournal.screens.timeline as timeline_module
+
+    # Without the editor feature, enter opens the read view.
+    monkeypatch.setattr(timeline_module, "editor_screen_class", lambda: None)
     app = HarnessApp(tl_journal, TimelineScreen())
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
@@ -277,3 +283,35 @@ async def test_timeline_screen_empty_journal(journal: Journal) -> None:
         assert len(rows) == 1 and "Nothing here yet" in rows[0].text
         await pilot.press("m", "u", "b", "enter")  # nothing to act on: no crash
         await settle(app, pilot)
+
+
+async def test_timeline_screen_enter_uses_editor_when_installed(
+    tl_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.screen import Screen
+
+    import kapjournal.screens.timeline as timeline_module
+
+    class FakeEditor(Screen[None]):
+        def __init__(self, *, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    monkeypatch.setattr(timeline_module, "editor_screen_class", lambda: FakeEditor)
+    app = HarnessApp(tl_journal, TimelineScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        screen.query_one(RowList).move_to(index_of(screen, IDS["e_quiet"], "entry"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeEditor)
+        assert app.screen.entry.id == IDS["e_quiet"]
+
+
+def test_editor_screen_class_absent_means_read_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kapjournal.screens.timeline as timeline_module
+
+    monkeypatch.setattr(timeline_module, "EDITOR_SCREEN", "kapjournal.screens.nope:Editor")
+    assert timeline_module.editor_screen_class() is None
