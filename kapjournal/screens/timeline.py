@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from kapjournal.core.change import FIELD_LABELS, POINTS, format_delta
@@ -105,6 +106,7 @@ STYLES = {
 
 
 EDITOR_SCREEN = "kapjournal.screens.editor:EditorScreen"
+DETAIL_DELAY = 0.08  # seconds the cursor rests before the side panel follows
 
 
 def editor_screen_class() -> Any | None:
@@ -247,14 +249,14 @@ class TimelineScreen(JournalScreen):
         #tl-charts { display: none; height: 14; border-top: hkey $panel; }
         #tl-charts.-shown { display: block; }
         #tl-score { width: 1fr; }
-        #tl-bars-wrap { width: 64; height: 1fr; }
+        #tl-bars { width: 64; height: 1fr; }
         &.-narrow {
             #tl-body { layout: vertical; }
             #tl-side { width: 1fr; height: 7; border-left: none; border-top: hkey $panel; }
             #tl-change { margin-top: 0; }
             #tl-charts { height: 12; layout: vertical; }
             #tl-score { height: 6; width: 1fr; }
-            #tl-bars-wrap { width: 1fr; height: 1fr; }
+            #tl-bars { width: 1fr; height: 1fr; }
         }
         &.-narrow.-charts #tl-side { display: none; }
     }
@@ -268,6 +270,7 @@ class TimelineScreen(JournalScreen):
         self._field = 0
         self._keep: str | None = None
         self._privacy = False
+        self._detail_timer: Timer | None = None
         self.load_ui_seconds = 0.0
         """How long the UI thread spent showing the last loaded timeline (for the benchmark)."""
 
@@ -288,8 +291,7 @@ class TimelineScreen(JournalScreen):
                 yield Static("", id="tl-change")
         with Horizontal(id="tl-charts"):
             yield ScoreChart(id="tl-score")
-            with VerticalScroll(id="tl-bars-wrap"):
-                yield SessionBars(id="tl-bars")
+            yield SessionBars(id="tl-bars")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -417,7 +419,12 @@ class TimelineScreen(JournalScreen):
 
     @on(RowList.Highlighted)
     def _highlighted(self, message: RowList.Highlighted) -> None:
-        self._show_detail(message.index)
+        # Updating the side panel re-lays out the screen; while a key is held
+        # down only the list moves, and the panel follows once it settles.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        index = message.index
+        self._detail_timer = self.set_timer(DETAIL_DELAY, lambda: self._show_detail(index))
 
     def _show_detail(self, index: int) -> None:
         detail = self.query_one("#tl-detail", Static)

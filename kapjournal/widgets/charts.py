@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -271,13 +274,18 @@ def render_session_bars(
     return text
 
 
-class SessionBars(Widget):
-    """Per-session side-effect severity and dissociation beside dose and route."""
+class SessionBars(ScrollView):
+    """Per-session side-effect severity and dissociation beside dose and route.
+
+    A line-API scroll view: only the visible sessions are drawn, so a course of
+    200 sessions costs the same as one of 5.
+    """
 
     DEFAULT_CSS = """
     SessionBars {
-        height: auto;
+        height: 1fr;
         padding: 0 1;
+        overflow-x: hidden;
         & > .session-bars--severity { color: $warning; }
         & > .session-bars--dissociation { color: $accent; }
     }
@@ -293,23 +301,47 @@ class SessionBars(Widget):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._bars: list[SessionBar] = []
+        self._lines: list[Text] = []
+        self._lines_width = -1
 
     def set_bars(self, bars: Sequence[SessionBar]) -> None:
         self._bars = list(bars)
-        self.refresh(layout=True)
+        self._lines_width = -1
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._bars) + 1)
+        self.refresh()
 
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return max(1, len(self._bars) + 1)
+    def _ensure_lines(self, width: int) -> list[Text]:
+        if width != self._lines_width:
+            text = render_session_bars(
+                self._bars,
+                width,
+                severity_style=self.get_component_rich_style(
+                    "session-bars--severity", partial=True
+                ),
+                dissociation_style=self.get_component_rich_style(
+                    "session-bars--dissociation", partial=True
+                ),
+            )
+            self._lines = list(text.split("\n", allow_blank=True))
+            self._lines_width = width
+        return self._lines
 
-    def render(self) -> Text:
-        return render_session_bars(
-            self._bars,
-            self.content_region.width,
-            severity_style=self.get_component_rich_style("session-bars--severity", partial=True),
-            dissociation_style=self.get_component_rich_style(
-                "session-bars--dissociation", partial=True
-            ),
-        )
+    def notify_style_update(self) -> None:
+        self._lines_width = -1
+        super().notify_style_update()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._bars) + 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        lines = self._ensure_lines(width)
+        base = self.rich_style
+        if index >= len(lines):
+            return Strip.blank(width, base)
+        segments = list(lines[index].render(self.app.console))
+        return Strip(segments).apply_style(base).crop_extend(0, width, base)
 
 
 FIELDS = ("mood", "anxiety", "sleep", "hope", "connectedness")

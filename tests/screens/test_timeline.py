@@ -64,6 +64,7 @@ async def test_timeline_screen_keyboard_navigation(tl_journal: Journal) -> None:
         await pilot.press("j", "j", "down")
         assert rows.cursor == 3
         assert screen.current_row().ref == IDS["s1"]  # type: ignore[union-attr]
+        await pilot.pause(0.2)  # the side panel follows once the cursor rests
         detail = str(screen.query_one("#tl-detail", Static).render())
         assert "Session 1" in detail and "0.5 mg/kg" in detail
         change = str(screen.query_one("#tl-change", Static).render())
