@@ -146,7 +146,7 @@ class Journal:
         if model_cls is None:
             return None
         try:
-            return model_cls.from_dict(json.loads(rec.plaintext))
+            return model_cls.from_record(json.loads(rec.plaintext))
         except (InvalidInput, ValueError):
             self.damaged[rec.id.hex()] = rec.kind
             return None

@@ -56,6 +56,8 @@ FEATURES: list[Feature] = [
         "Everything since your last therapy appointment",
         "kapjournal.screens.appointment_prep:AppointmentPrepScreen",
     ),
+    Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
     #         "kapjournal.screens.timeline:TimelineScreen"),
+    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
 ]

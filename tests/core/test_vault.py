@@ -149,8 +149,9 @@ def test_vault_nonces_unique_over_10000_writes(vault_path: Path) -> None:
         with j.transaction():
             for i in range(5000):
                 j.add_entry(f"n{i}")
-        for i in range(5000):
-            e = j.update_entry(e, body=f"v{i + 1}")
+        with j.transaction():  # one fsync; still 5000 fresh encryptions of one row
+            for i in range(5000):
+                e = j.update_entry(e, body=f"v{i + 1}")
     conn = _raw(vault_path)
     nonces = [r[0] for r in conn.execute("SELECT nonce FROM records")]
     conn.close()

@@ -1,0 +1,247 @@
+"""Markdown export: the same structure as the HTML, readable as plain text too.
+
+User text is escaped so that no viewer turns it into HTML, code, links or
+images: ``<``, ``>``, backticks and the other inline Markdown characters get
+a backslash, line starts that would open a heading, quote or list are
+escaped, and ``http://`` / ``https://`` URLs are defused (``https:\\/\\/``)
+so no renderer autolinks or fetches them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from kapjournal.core.export.chart import sparkline
+from kapjournal.core.export.model import (
+    CHECKIN_LABELS,
+    CYCLE_PACKS,
+    DISCLAIMER,
+    PACK_LABELS,
+    REDACTABLE,
+    ExportDocument,
+    range_text,
+)
+from kapjournal.core.models import CHECKIN_FIELDS
+
+_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
+_CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]}
+_INLINE_AND_CONTROL = {**_INLINE, **_CONTROLS}
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=[\s#=-]|$)", re.MULTILINE)
+_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*):(\\?/)(\\?/)")
+
+
+def _line_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():  # "1." -> "1\." (a backslash before a digit is not an escape)
+        return f"{lead}{mark[:-1]}\\{mark[-1]}"
+    return f"{lead}\\{mark}"
+
+
+def md_escape(text: str) -> str:
+    """Escape user text for Markdown so it can only ever show as text."""
+    text = text.replace("\r\n", "\n").translate(_INLINE_AND_CONTROL)
+    text = _LINE_START.sub(_line_start, text)
+    if "/" in text:
+        text = _URL.sub(lambda m: f"{m.group(1)}:\\/\\/", text)
+    return text
+
+
+def md_line(text: str) -> str:
+    """Escape and fold to one line (for table cells and list items)."""
+    return md_escape(" ".join(text.split()))
+
+
+def _dt(value: datetime) -> str:
+    return value.strftime("%a %d %b %Y, %H:%M")
+
+
+def _d(value: date | datetime) -> str:
+    return value.strftime("%d %b %Y")
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out + [""]
+
+
+def render_markdown(doc: ExportDocument) -> str:
+    L: list[str] = []
+    add = L.append
+    add("# Journal summary for therapy review")
+    add("")
+    who = f"**{md_line(doc.patient_label)}** · " if doc.patient_label else ""
+    add(f"{who}{range_text(doc)} · exported {_dt(doc.exported_at)}")
+    add("")
+    add("## Summary")
+    add("")
+    add(
+        " · ".join(
+            [
+                _n(len(doc.session_rows), "session"),
+                _n(len(doc.entries), "entry", "entries"),
+                _n(len(doc.marked_insights), "marked insight"),
+                _n(len(doc.questions), "question") + " for the appointment",
+                _n(len(doc.safety_rows), "crisis-screen event"),
+            ]
+        )
+    )
+    add("")
+    if doc.safety_rows:
+        n = len(doc.safety_rows)
+        add(f"> **The crisis screen was shown {n} time{'s' if n != 1 else ''} in this period.**")
+        add("")
+    if doc.redacted:
+        withheld = ", ".join(REDACTABLE[r].lower() for r in doc.redacted)
+        add(f"The patient chose to withhold: {withheld}.")
+        add("")
+    if doc.include_sessions:
+        add("### Sessions")
+        add("")
+        if doc.session_rows:
+            L += _table(
+                ["#", "Date", "Route", "Dose", "Setting", "Dissociation", "Side effects (2+)"],
+                [
+                    [
+                        str(r.number),
+                        _d(r.session.started_at),
+                        md_line(r.route),
+                        md_line(r.dose),
+                        md_line(r.setting),
+                        r.dissociation,
+                        md_line(", ".join(r.side_effects)) if r.side_effects else "none",
+                    ]
+                    for r in doc.session_rows
+                ],
+            )
+        else:
+            L += ["_No sessions in this period._", ""]
+    if doc.include_checkins:
+        add("### Score trends")
+        add("")
+        if doc.score_rows:
+            L += _table(
+                ["Date", "Questionnaire", "Total", "Band"],
+                [
+                    [_d(r.at), md_line(r.scale), str(r.total), md_line(r.band or "—")]
+                    for r in doc.score_rows
+                ],
+            )
+        if doc.week_rows:
+            add("Weekly check-in averages, 0-10 (one character per week):")
+            add("")
+            add("```text")
+            width = max(len(v) for v in CHECKIN_LABELS.values())
+            for f in CHECKIN_FIELDS:
+                spark = sparkline([w.averages[f] for w in doc.week_rows])
+                add(f"{CHECKIN_LABELS[f]:<{width}}  {spark}")
+            add("```")
+            add("")
+            L += _table(
+                ["Week of", "Check-ins"] + [CHECKIN_LABELS[f] for f in CHECKIN_FIELDS],
+                [
+                    [_d(w.week), str(w.count)]
+                    + ["—" if w.averages[f] is None else str(w.averages[f]) for f in CHECKIN_FIELDS]
+                    for w in doc.week_rows
+                ],
+            )
+        if not doc.score_rows and not doc.week_rows:
+            L += ["_No check-ins or questionnaires in this period._", ""]
+    add("### Crisis-screen events")
+    add("")
+    if doc.safety_rows:
+        L += _table(
+            ["Date and time", "What showed the screen", "Acknowledged"],
+            [
+                [_dt(r.at), md_line(r.trigger), "yes" if r.acknowledged else "no"]
+                for r in doc.safety_rows
+            ],
+        )
+    else:
+        L += ["_The crisis screen was not shown in this period._", ""]
+    add("### Marked insights")
+    add("")
+    if doc.marked_insights:
+        for r in doc.marked_insights:
+            when = (
+                f"Session {r.session_number}, {_d(r.session_date)}"
+                if r.session_date
+                else _d(r.insight.created)
+            )
+            add(f"- *{when}*: {md_line(r.insight.text)}")
+        add("")
+    else:
+        L += ["_No marked insights._", ""]
+    add("### Questions for the appointment")
+    add("")
+    if doc.questions:
+        for q in doc.questions:
+            add(f"- *{_d(q.at)}*: {md_line(q.text)}")
+        add("")
+    else:
+        L += ["_Nothing was flagged for the appointment._", ""]
+    if doc.pack_rows:
+        add("### Reflection packs completed")
+        add("")
+        L += _table(
+            ["Session"] + [PACK_LABELS[p] for p in CYCLE_PACKS],
+            [
+                [f"{r.number} · {_d(r.session.started_at)}"]
+                + ["done" if r.done[p] else "—" for p in CYCLE_PACKS]
+                for r in doc.pack_rows
+            ],
+        )
+    add(f"## {'Insights' if doc.insights_only else 'Entries'} by session")
+    add("")
+    if not doc.groups:
+        L += [f"_No {'insights' if doc.insights_only else 'entries'} in this export._", ""]
+    for c in doc.groups:
+        add(f"### {c.heading}")
+        add("")
+        for it in c.items:
+            head = _dt(it.at)
+            if it.days_since is not None:
+                head += f" · day {it.days_since}"
+            if it.pack:
+                head += f" · {md_line(it.pack)}"
+            if it.kind == "entry" and getattr(it.model, "flagged_for_therapy", False):
+                head += " · for the appointment"
+            add(f"#### {head}")
+            add("")
+            title = getattr(it.model, "title", "")
+            if title:
+                add(f"**{md_line(title)}**")
+                add("")
+            for a in getattr(it.model, "answers", ()):
+                value = a.value
+                if isinstance(value, list | tuple):
+                    value = ", ".join(str(v) for v in value)
+                shown = "—" if value is None else str(value)
+                add(f"- **{md_line(a.question)}** {md_line(shown)}")
+            if getattr(it.model, "answers", ()):
+                add("")
+            for p in it.paragraphs:
+                lines = md_escape(p).split("\n")
+                add("  \n".join(lines))
+                add("")
+            if it.model.tags:
+                add("Tags: " + ", ".join(md_line(t) for t in it.model.tags))
+                add("")
+    add("---")
+    add("")
+    for credit in doc.credits:
+        add(md_escape(credit))
+        add("")
+    add(md_escape(DISCLAIMER))
+    add("")
+    add(
+        f"Exported {_dt(doc.exported_at)} with kapjournal {md_escape(doc.app_version)} "
+        f"(export format {doc.schema_version})."
+    )
+    add("")
+    return "\n".join(L)

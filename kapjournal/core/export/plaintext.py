@@ -1,0 +1,151 @@
+"""Plain-text views of an export document (review mode, previews, ``review --text``).
+
+The text is unescaped: callers that show it in a terminal pass it through
+:func:`kapjournal.core.sanitize.clean` and display it as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+from kapjournal.core.export.chart import sparkline
+from kapjournal.core.export.model import (
+    CHECKIN_LABELS,
+    CYCLE_PACKS,
+    PACK_LABELS,
+    REDACTABLE,
+    ExportDocument,
+    Item,
+    range_text,
+)
+from kapjournal.core.models import CHECKIN_FIELDS, Entry
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """'4 entries, 1 session, ...' for previews and confirmations."""
+    return ", ".join(
+        [
+            _n(counts["entries"], "entry", "entries"),
+            _n(counts["sessions"], "session"),
+            _n(counts["insights"], "insight"),
+            _n(counts["checkins"], "check-in"),
+            _n(counts["scales"], "questionnaire"),
+            _n(counts["safety_events"], "crisis-screen event"),
+        ]
+    )
+
+
+def summary_text(doc: ExportDocument) -> str:
+    """Page one, as plain text."""
+    out: list[str] = []
+    add = out.append
+    head = f"{doc.patient_label} · " if doc.patient_label else ""
+    add(f"{head}{range_text(doc)} · exported {doc.exported_at:%d %b %Y, %H:%M}")
+    add(
+        " · ".join(
+            [
+                _n(len(doc.session_rows), "session"),
+                _n(len(doc.entries), "entry", "entries"),
+                _n(len(doc.marked_insights), "marked insight"),
+                _n(len(doc.questions), "question") + " for the appointment",
+                _n(len(doc.safety_rows), "crisis-screen event"),
+            ]
+        )
+    )
+    if doc.redacted:
+        add("Withheld by the patient: " + ", ".join(REDACTABLE[r].lower() for r in doc.redacted))
+    if doc.include_sessions:
+        add("")
+        add("SESSIONS")
+        for r in doc.session_rows:
+            effects = ", ".join(r.side_effects) or "none"
+            add(
+                f"  {r.number:>2}  {r.session.started_at:%d %b %Y}  {r.route} · {r.dose} · "
+                f"{r.setting} · dissociation {r.dissociation} · side effects 2+: {effects}"
+            )
+        if not doc.session_rows:
+            add("  none in this period")
+    if doc.include_checkins:
+        add("")
+        add("SCORE TRENDS")
+        for s in doc.score_rows:
+            add(f"  {s.at:%d %b %Y}  {s.scale} {s.total}" + (f" ({s.band})" if s.band else ""))
+        if doc.week_rows:
+            add(f"  Weekly check-in averages, 0-10, {len(doc.week_rows)} week(s):")
+            for f in CHECKIN_FIELDS:
+                spark = sparkline([w.averages[f] for w in doc.week_rows][-60:])
+                add(f"    {CHECKIN_LABELS[f]:<14}{spark}")
+        if not doc.score_rows and not doc.week_rows:
+            add("  none in this period")
+    add("")
+    add("CRISIS-SCREEN EVENTS")
+    for e in doc.safety_rows:
+        add(
+            f"  {e.at:%d %b %Y, %H:%M}  {e.trigger}"
+            + ("" if e.acknowledged else " (not acknowledged)")
+        )
+    if not doc.safety_rows:
+        add("  none")
+    add("")
+    add("MARKED INSIGHTS")
+    for i in doc.marked_insights:
+        when = (
+            f"session {i.session_number}, {i.session_date:%d %b %Y}"
+            if i.session_date
+            else (f"{i.insight.created:%d %b %Y}")
+        )
+        add(f"  • {' '.join(i.insight.text.split())}  ({when})")
+    if not doc.marked_insights:
+        add("  none")
+    add("")
+    add("QUESTIONS FOR THE APPOINTMENT")
+    for q in doc.questions:
+        add(f"  • {' '.join(q.text.split())}  ({q.at:%d %b %Y})")
+    if not doc.questions:
+        add("  none")
+    if doc.pack_rows:
+        add("")
+        add("REFLECTION PACKS COMPLETED")
+        for p in doc.pack_rows:
+            done = [PACK_LABELS[k] for k in CYCLE_PACKS if p.done[k]]
+            add(f"  session {p.number} ({p.session.started_at:%d %b %Y}): {', '.join(done) or '—'}")
+    return "\n".join(out)
+
+
+def item_title(item: Item) -> str:
+    parts = [f"{item.at:%d %b %Y %H:%M}"]
+    if item.days_since is not None:
+        parts.append(f"day {item.days_since}")
+    if item.pack:
+        parts.append(item.pack)
+    model = item.model
+    first = model.first_line if isinstance(model, Entry) else model.text
+    parts.append(" ".join(first.split())[:60])
+    return " · ".join(parts)
+
+
+def item_text(item: Item) -> str:
+    """One entry or insight in full."""
+    model = item.model
+    out = [item_title(item), ""]
+    if isinstance(model, Entry):
+        if model.title:
+            out += [model.title, ""]
+        for a in model.answers:
+            value = a.value
+            if isinstance(value, list | tuple):
+                value = ", ".join(str(v) for v in value)
+            out += [a.question, "  " + ("—" if value is None else str(value))]
+        if model.answers:
+            out.append("")
+    out += ["\n\n".join(item.paragraphs)]
+    if model.tags:
+        out += ["", "Tags: " + ", ".join(model.tags)]
+    return "\n".join(out)
+
+
+def searchable(item: Item) -> str:
+    """Lower-cased text an in-export search matches against."""
+    return item_text(item).lower()

@@ -1,0 +1,78 @@
+"""Loading an export for review: size cap, age decryption in memory, validation.
+
+Nothing is written to disk: the decrypted bytes live only in memory and the
+result is an :class:`~kapjournal.core.export.model.ExportDocument`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kapjournal.core.errors import ReviewFileInvalid
+from kapjournal.core.export import age
+from kapjournal.core.export.jsonfmt import MAX_BYTES, read_document
+from kapjournal.core.export.model import ExportDocument
+
+# age adds a header and 16 bytes per 64 KiB chunk; allow for that around the JSON cap.
+MAX_FILE_BYTES = MAX_BYTES + MAX_BYTES // 1024 + 64 * 1024
+
+
+def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file, refusing anything larger than ``limit`` before reading it."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ReviewFileInvalid(f"{path} is not a file.")
+        if size > limit:
+            raise ReviewFileInvalid(
+                f"{path.name} is larger than {limit // (1024 * 1024)} MB, too large for an export."
+            )
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        raise ReviewFileInvalid(f"Cannot read {path}.") from None
+    if len(data) > limit:
+        raise ReviewFileInvalid(f"{path.name} is too large for an export.")
+    return data
+
+
+def open_export_bytes(
+    data: bytes,
+    *,
+    identities: list[str] | None = None,
+    ask_passphrase: Callable[[], str] | None = None,
+) -> ExportDocument:
+    """Decrypt (when age) and parse an export held in memory."""
+    if age.is_age(data):
+        header = age.inspect_header(data)
+        passphrase = None
+        if header.needs_passphrase:
+            if ask_passphrase is None:
+                raise ReviewFileInvalid("This export is protected by a passphrase.")
+            passphrase = ask_passphrase()
+        data = age.decrypt(data, identities=identities, passphrase=passphrase)
+    elif data.lstrip()[:1] in (b"<", b"#"):
+        raise ReviewFileInvalid(
+            "This looks like an HTML or Markdown export; review mode opens JSON exports "
+            "(ask for one made with --format json)."
+        )
+    return read_document(data)
+
+
+def load_export(
+    path: Path,
+    *,
+    identity: Path | None = None,
+    ask_passphrase: Callable[[], str] | None = None,
+) -> ExportDocument:
+    """Read, decrypt and validate an export file for review mode.
+
+    Raises:
+        ReviewFileInvalid: for an unreadable, oversized, hostile or undecryptable file.
+        InvalidInput: for an unreadable identity file.
+    """
+    identities = age.read_identity_file(identity) if identity is not None else None
+    return open_export_bytes(
+        read_capped(path), identities=identities, ask_passphrase=ask_passphrase
+    )

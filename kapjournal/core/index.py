@@ -1,0 +1,1134 @@
+"""Full-text search: an in-memory SQLite FTS5 index, its sealed image, and queries.
+
+The index lives only in a ``:memory:`` SQLite connection (never a file, never
+ATTACH) and is dropped on lock. To make unlock fast for big journals it can be
+saved as one sealed vault record of kind ``search_index``: the bytes of
+``Connection.serialize()``, encrypted like every other record. On the next
+unlock :meth:`SearchService.ensure` loads it with ``deserialize()`` when it is
+fresh, and otherwise rebuilds from the records (call it from a worker).
+
+Freshness. The vault bumps ``generation`` on every committed transaction,
+including the one that stores the image. The image therefore records the
+generation ``G`` its content reflects and is written in a transaction of its
+own, so it is fresh exactly when ``vault.generation == G + 1``. Any later save
+(from the app, or ``kapjournal add`` in another process) makes it stale.
+
+Queries go through :mod:`kapjournal.core.query`; results are found in two
+stages (top row ids first, then snippets for just those rows) so long result
+lists never pay for a snippet per hit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kapjournal.core.cycles import CycleIndex
+from kapjournal.core.errors import InvalidInput, KapError, QueryError, RecordDamaged, RecordNotFound
+from kapjournal.core.journal import Change, Journal
+from kapjournal.core.models import Answer, Entry, Insight, Session
+from kapjournal.core.query import KEY_SHIFT, Query, date_key, parse
+from kapjournal.core.sanitize import clean, clean_line
+from kapjournal.core.tags import extract_tags
+from kapjournal.core.vault import DamagedRecord, Vault
+
+IMAGE_KIND = "search_index"
+IMAGE_PART_KIND = "search_index_part"
+# Fixed record ids, so each saved image replaces the previous one in place:
+# one small header record plus the image in parts of IMAGE_PART_BYTES.
+IMAGE_ID = bytes.fromhex("000000000000000000000000005ea4c8")
+_PART_PREFIX = bytes.fromhex("0000000000000000000000005ea5")
+IMAGE_PART_BYTES = 1024 * 1024  # cache-sized: loads ~1.5x faster than 8 MiB parts
+_TAG_BYTES = 16
+IMAGE_FORMAT = "kapj-search-5"
+INDEXED_KINDS = ("entry", "insight")
+# Above this share of changed records, rebuilding beats patching a stale image.
+REFRESH_LIMIT = 0.25
+REFRESH_FLOOR = 200
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+FIRST_LINE_CHARS = 120
+SNIPPET_TOKENS = 24
+RANK_WINDOW = 5_000
+_OPEN, _CLOSE, _ELLIPSIS = "\x01", "\x02", "\x03"
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE docs (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    entry_id TEXT,
+    created REAL NOT NULL,
+    created_iso TEXT NOT NULL,
+    first_line TEXT NOT NULL,
+    link_sid TEXT,
+    session_id TEXT,
+    session_no INTEGER,
+    route TEXT,
+    pack TEXT,
+    is_insight INTEGER NOT NULL DEFAULT 0,
+    -- the text last, so reading metadata never walks overflow pages
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    tags TEXT NOT NULL
+);
+CREATE INDEX docs_entry ON docs(entry_id);
+CREATE TABLE revs (
+    id TEXT PRIMARY KEY, rev INTEGER NOT NULL, is_session INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE tags (rid INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX tags_tag ON tags(tag, rid);
+CREATE INDEX tags_rid ON tags(rid);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, body, answers, tags, content = 'docs', content_rowid = 'rowid',
+    tokenize = '{TOKENIZER}'
+);
+INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25(3.0, 1.0, 1.0, 2.0)');
+"""
+
+
+# Row ids follow creation time (query.date_key), so "newest first" is simply
+# rowid order: FTS5 walks its doclists backwards and stops after LIMIT rows.
+_KEY_SHIFT = KEY_SHIFT
+_date_key = date_key
+
+
+class IndexNotReady(KapError):
+    user_message = "The search index is still being built; try again in a moment."
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit. ``snippet`` is plain text; ``spans`` mark the matched parts in it."""
+
+    id: str
+    kind: str  # "entry" | "insight"
+    entry_id: str | None  # the entry to open (the entry itself, or the insight's entry)
+    created: datetime
+    first_line: str
+    session_no: int | None
+    session_id: str | None
+    route: str | None
+    snippet: str
+    spans: tuple[tuple[int, int], ...]
+    score: float | None  # bm25 (lower is better); None for date-only lists
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "entry_id": self.entry_id,
+            "date": self.created.isoformat(),
+            "first_line": self.first_line,
+            "session": self.session_no,
+            "session_id": self.session_id,
+            "route": self.route,
+            "snippet": self.snippet,
+            "highlights": [list(s) for s in self.spans],
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """What the home list needs before every entry is decrypted."""
+
+    id: str
+    created: datetime
+    first_line: str
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _answer_text(answers: Iterable[Answer]) -> str:
+    parts: list[str] = []
+    for answer in answers:
+        value = answer.value
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list | tuple):
+            parts.extend(str(v) for v in value if isinstance(v, str))
+    return "\n".join(parts)
+
+
+def _inert(text: str) -> str:
+    """Keep the snippet marker characters out of indexed text (cheap when absent)."""
+    if _OPEN in text or _CLOSE in text or _ELLIPSIS in text:
+        for ch in (_OPEN, _CLOSE, _ELLIPSIS):
+            text = text.replace(ch, "\ufffd")
+    return text
+
+
+def _tags(given: Iterable[str], text: str) -> list[str]:
+    found = extract_tags(text) if "#" in text else []
+    return list(dict.fromkeys([t.lower() for t in given] + found))
+
+
+def _first_line(text: str) -> str:
+    line = clean_line(text[: FIRST_LINE_CHARS + 1]).strip()
+    return line if len(line) <= FIRST_LINE_CHARS else line[: FIRST_LINE_CHARS - 1] + "\u2026"
+
+
+@dataclass
+class _Doc:
+    id: str
+    kind: str
+    entry_id: str | None
+    created: datetime
+    first_line: str
+    link_sid: str | None
+    pack: str | None
+    title: str
+    body: str
+    answers: str
+    tags: list[str]
+
+
+def _entry_doc(entry: Entry) -> _Doc:
+    return _Doc(
+        id=entry.id,
+        kind="entry",
+        entry_id=entry.id,
+        created=entry.created,
+        first_line=_first_line(entry.first_line),
+        link_sid=entry.session_id,
+        pack=entry.pack_id.lower() if entry.pack_id else None,
+        title=_inert(entry.title),
+        body=_inert(entry.body),
+        answers=_inert(_answer_text(entry.answers)),
+        tags=_tags(entry.tags, entry.body),
+    )
+
+
+def _insight_doc(insight: Insight) -> _Doc:
+    return _Doc(
+        id=insight.id,
+        kind="insight",
+        entry_id=insight.entry_id,
+        created=insight.created,
+        first_line=_first_line(insight.text or "(insight)"),
+        link_sid=insight.session_id,
+        pack=None,
+        title="",
+        body=_inert(insight.text),
+        answers="",
+        tags=_tags(insight.tags, insight.text),
+    )
+
+
+class _Linker:
+    """Session number and route for a moment, via the shared session cycles."""
+
+    def __init__(self, sessions: Iterable[Session]) -> None:
+        self.cycles = CycleIndex(sessions)
+        self._numbers: dict[str, int] = {}
+
+    def link(
+        self, created: datetime, link_sid: str | None
+    ) -> tuple[str | None, int | None, str | None]:
+        session = self.cycles.session_for(created, link_sid)
+        if session is None:
+            return None, None, None
+        number = self._numbers.get(session.id)
+        if number is None:
+            number = self._numbers[session.id] = self.cycles.number_of(session)
+        return session.id, number, session.route
+
+
+_MARKS = re.compile(f"([{_OPEN}{_CLOSE}{_ELLIPSIS}])")
+_BLANKS = str.maketrans("\n\r\t", "   ")
+
+
+def _spans(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Strip snippet markers, returning plain one-line text and highlight spans."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    opened: int | None = None
+    for part in _MARKS.split(raw):
+        if part == _OPEN:
+            opened = length
+        elif part == _CLOSE:
+            if opened is not None and length > opened:
+                spans.append((opened, length))
+            opened = None
+        elif part == _ELLIPSIS:
+            out.append("\u2026")
+            length += 1
+        elif part:
+            out.append(part.translate(_BLANKS))
+            length += len(part)
+    # clean() swaps each unsafe character for one visible one, so spans stay valid.
+    return clean("".join(out)), tuple(spans)
+
+
+def _lead(text: str, words: int = SNIPPET_TOKENS) -> str:
+    parts = text.split()
+    lead = " ".join(parts[:words])
+    return clean(lead + ("\u2026" if len(parts) > words else ""))
+
+
+# ---------------------------------------------------------------- the index
+
+
+class SearchIndex:
+    """The in-memory FTS5 index. Thread-safe: every method holds one lock."""
+
+    def __init__(self, conn: sqlite3.Connection | None = None) -> None:
+        self._lock = threading.RLock()
+        if conn is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            # Rows carry ~1-2 KB of text: big pages pack them with less waste,
+            # which makes the image (and the memory peak when loading it) smaller.
+            conn.execute("PRAGMA page_size = 65536")
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT INTO meta VALUES ('format', ?)", (IMAGE_FORMAT,))
+            conn.execute("INSERT INTO meta VALUES ('generation', -1)")
+        self._conn: sqlite3.Connection | None = conn
+        self._linker: _Linker | None = None
+
+    # -- lifecycle ----------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def close(self) -> None:
+        """Drop the index (and every piece of text in it)."""
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+            self._conn = None
+            self._linker = None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise IndexNotReady("The search index was closed (the journal is locked).")
+        return self._conn
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db().execute("SELECT count(*) FROM docs").fetchone()[0])
+
+    # -- building -----------------------------------------------------
+
+    def use_sessions(self, sessions: Iterable[Session]) -> None:
+        """Link new documents with these sessions (existing links are already right)."""
+        with self._lock:
+            self._linker = _Linker(sessions)
+
+    def set_sessions(self, sessions: Iterable[Session]) -> None:
+        """Use these sessions for session numbers and routes, relinking every document."""
+        with self._lock:
+            self._linker = _Linker(sessions)
+            db = self._db()
+            rows = db.execute(
+                "SELECT rowid, created_iso, link_sid, session_id, session_no, route FROM docs"
+            ).fetchall()
+            updates = []
+            for rowid, iso, link_sid, *old in rows:
+                new = self._linker.link(datetime.fromisoformat(iso), link_sid)
+                if tuple(old) != new:  # rows carry their text: rewrite only what moved
+                    updates.append((*new, rowid))
+            with self._tx(db):
+                db.executemany(
+                    "UPDATE docs SET session_id = ?, session_no = ?, route = ? WHERE rowid = ?",
+                    updates,
+                )
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _tx(db: sqlite3.Connection) -> Any:
+        db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _insert(
+        self, db: sqlite3.Connection, doc: _Doc, rowid: int | None = None, *, bulk: bool = False
+    ) -> None:
+        linker = self._linker or _Linker(())
+        sid, number, route = linker.link(doc.created, doc.link_sid)
+        tags_text = " ".join(doc.tags)
+        key = _date_key(doc.created) if rowid is None else rowid
+        while True:
+            try:
+                db.execute(
+                    "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key,
+                        doc.id,
+                        doc.kind,
+                        doc.entry_id,
+                        doc.created.timestamp(),
+                        doc.created.isoformat(),
+                        doc.first_line,
+                        doc.link_sid,
+                        sid,
+                        number,
+                        route,
+                        doc.pack,
+                        1 if doc.kind == "insight" else 0,
+                        doc.title,
+                        doc.body,
+                        doc.answers,
+                        tags_text,
+                    ),
+                )
+                break
+            except sqlite3.IntegrityError:
+                if (
+                    rowid is not None
+                    or not db.execute("SELECT 1 FROM docs WHERE rowid = ?", (key,)).fetchone()
+                ):
+                    raise
+                key += 1  # same millisecond as another doc: the next slot keeps date order
+        new_rowid = key
+        if not bulk:  # a bulk load indexes everything at the end, in rowid order
+            db.execute(
+                "INSERT INTO fts (rowid, title, body, answers, tags) VALUES (?, ?, ?, ?, ?)",
+                (key, doc.title, doc.body, doc.answers, tags_text),
+            )
+        if doc.tags:
+            db.executemany(
+                "INSERT INTO tags (rid, tag) VALUES (?, ?)", [(new_rowid, t) for t in doc.tags]
+            )
+
+    def add_many(self, docs: Iterable[_Doc]) -> None:
+        """Insert documents in one transaction, then index them all in one pass.
+
+        Records arrive in random order but FTS5 is fast only when row ids
+        ascend, so the text goes into the ``docs`` table first (a B-tree kept
+        in rowid order, and FTS5's external content) and FTS5 then indexes it
+        with 'rebuild'. Merging is off meanwhile and done once ('optimize').
+        """
+        with self._lock:
+            db = self._db()
+            config = "INSERT INTO fts(fts, rank) VALUES (?, ?)"
+            db.execute(config, ("automerge", 0))
+            db.execute(config, ("crisismerge", 64))
+            with self._tx(db):
+                for doc in docs:
+                    self._insert(db, doc, bulk=True)
+                self._refresh_insight_flags(db, None)
+                db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            db.execute("VACUUM")  # drop the pages of merged segments from the image
+            db.execute(config, ("automerge", 4))
+            db.execute(config, ("crisismerge", 16))
+
+    def _refresh_insight_flags(self, db: sqlite3.Connection, entry_ids: list[str] | None) -> None:
+        flag = "EXISTS (SELECT 1 FROM docs i WHERE i.kind = 'insight' AND i.entry_id = docs.id)"
+        # Only rows whose flag changes are rewritten (each row carries its text).
+        sql = f"UPDATE docs SET is_insight = {flag} WHERE kind = 'entry' AND is_insight != {flag}"
+        if entry_ids is None:
+            db.execute(sql)
+        elif entry_ids:
+            db.execute(sql + f" AND id IN ({','.join('?' * len(entry_ids))})", entry_ids)
+
+    def upsert(self, doc: _Doc) -> None:
+        """Insert or replace one document (its row id changes only with its date)."""
+        with self._lock:
+            db = self._db()
+            with self._tx(db):
+                row = db.execute(
+                    "SELECT rowid, entry_id FROM docs WHERE id = ?", (doc.id,)
+                ).fetchone()
+                touched = [e for e in (doc.entry_id,) if e and doc.kind == "insight"]
+                rowid = None
+                if row is not None:
+                    old = int(row[0])
+                    if old >> _KEY_SHIFT == _date_key(doc.created) >> _KEY_SHIFT:
+                        rowid = old
+                    if doc.kind == "insight" and row[1]:
+                        touched.append(row[1])
+                    self._remove_row(db, old)
+                self._insert(db, doc, rowid)
+                if doc.kind == "entry":
+                    touched.append(doc.id)
+                self._refresh_insight_flags(db, touched)
+
+    def remove(self, doc_id: str) -> None:
+        with self._lock:
+            db = self._db()
+            with self._tx(db):
+                row = db.execute(
+                    "SELECT rowid, kind, entry_id FROM docs WHERE id = ?", (doc_id,)
+                ).fetchone()
+                if row is None:
+                    return
+                self._remove_row(db, int(row[0]))
+                if row[1] == "insight" and row[2]:
+                    self._refresh_insight_flags(db, [row[2]])
+
+    @staticmethod
+    def _remove_row(db: sqlite3.Connection, rowid: int) -> None:
+        db.execute(
+            "INSERT INTO fts (fts, rowid, title, body, answers, tags) "
+            "SELECT 'delete', rowid, title, body, answers, tags FROM docs WHERE rowid = ?",
+            (rowid,),
+        )
+        db.execute("DELETE FROM tags WHERE rid = ?", (rowid,))
+        db.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+
+    # -- image --------------------------------------------------------
+
+    def set_revisions(self, docs: dict[bytes, int], sessions: dict[bytes, int]) -> None:
+        """Record which record revisions the index reflects (stored in the image)."""
+        with self._lock:
+            db = self._db()
+            with self._tx(db):
+                db.execute("DELETE FROM revs")
+                db.executemany(
+                    "INSERT INTO revs VALUES (?, ?, 0)", [(k.hex(), v) for k, v in docs.items()]
+                )
+                db.executemany(
+                    "INSERT INTO revs VALUES (?, ?, 1)",
+                    [(k.hex(), v) for k, v in sessions.items()],
+                )
+
+    def revisions(self) -> tuple[dict[str, int], dict[str, int]]:
+        """``(documents, sessions)``: hex id to revision, as of the last save."""
+        with self._lock:
+            rows = self._db().execute("SELECT id, rev, is_session FROM revs").fetchall()
+        docs = {k: v for k, v, is_session in rows if not is_session}
+        sessions = {k: v for k, v, is_session in rows if is_session}
+        return docs, sessions
+
+    def serialize(self, generation: int) -> bytes:
+        """The whole database as bytes, stamped with the vault generation it reflects."""
+        with self._lock:
+            db = self._db()
+            db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (generation,))
+            return db.serialize()
+
+    @classmethod
+    def deserialize(cls, data: bytes | bytearray) -> tuple[SearchIndex, int]:
+        """Load an image; returns the index and the generation it was stamped with.
+
+        Raises:
+            InvalidInput: when the bytes are not an index image of this format.
+        """
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            conn.deserialize(data)
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != IMAGE_FORMAT or not isinstance(meta.get("generation"), int):
+                raise InvalidInput("The saved search index has an unknown format.")
+            conn.execute("SELECT count(*) FROM fts WHERE fts MATCH '\"a\"'").fetchone()
+        except (sqlite3.Error, InvalidInput) as err:
+            conn.close()
+            raise InvalidInput("The saved search index could not be read.") from err
+        return cls(conn), int(meta["generation"])
+
+    # -- querying -----------------------------------------------------
+
+    def search(
+        self,
+        query: str | Query,
+        *,
+        limit: int = 50,
+        order: str = "rank",
+        now: Callable[[], datetime] | None = None,
+    ) -> list[SearchResult]:
+        """Run a query.
+
+        Args:
+            query: text in the query language, or an already parsed ``Query``.
+            limit: at most this many results.
+            order: ``"rank"`` (bm25, newest first on ties) or ``"date"`` (newest first).
+            now: clock for relative date filters.
+
+        Returns:
+            Results, best first. An empty query gives an empty list.
+
+        Raises:
+            QueryError: when the query cannot be understood.
+        """
+        parsed = query if isinstance(query, Query) else parse(query, now=now)
+        if parsed.empty or limit <= 0:
+            return []
+        match = parsed.fts_match()
+        exclude = parsed.fts_exclude()
+        where, params = parsed.sql_filters("d")
+        with self._lock:
+            db = self._db()
+            try:
+                if match is not None:
+                    ids = self._stage_one_text(db, match, where, params, limit, order)
+                    return self._with_snippets(db, ids, match)
+                if where == "" and exclude is None:
+                    return []
+                ids = self._stage_one_filters(db, exclude, where, params, limit)
+                return self._with_leads(db, ids)
+            except sqlite3.OperationalError as err:
+                # Quoting makes this unreachable for parsed input; never show SQL to a user.
+                raise QueryError("That search could not be run; try simpler words.") from err
+
+    @staticmethod
+    def _stage_one_text(
+        db: sqlite3.Connection,
+        match: str,
+        where: str,
+        params: list[Any],
+        limit: int,
+        order: str,
+    ) -> list[tuple[int, float | None]]:
+        extra = f" AND {where}" if where else ""
+        source = "fts JOIN docs d ON d.rowid = fts.rowid" if where else "fts"
+        if order == "date":
+            sql = (
+                f"SELECT fts.rowid, NULL FROM {source} WHERE fts MATCH ?{extra} "
+                "ORDER BY fts.rowid DESC LIMIT ?"
+            )
+            return [(int(r), s) for r, s in db.execute(sql, [match, *params, limit])]
+        # bm25 costs a few microseconds per hit. A word found in most entries has
+        # an inverse document frequency near zero, so its scores barely differ;
+        # scoring only the newest RANK_WINDOW hits keeps such searches fast at
+        # the price of older hits for very common words (docs/search.md).
+        probe = db.execute(
+            f"SELECT fts.rowid FROM {source} WHERE fts MATCH ?{extra} "
+            "ORDER BY fts.rowid DESC LIMIT 1 OFFSET ?",
+            [match, *params, RANK_WINDOW - 1],
+        ).fetchone()
+        window, bound = ("", []) if probe is None else (" AND fts.rowid >= ?", [probe[0]])
+        sql = (
+            f"SELECT fts.rowid, fts.rank FROM {source} WHERE fts MATCH ?{extra}{window} "
+            "ORDER BY fts.rank, fts.rowid DESC LIMIT ?"
+        )
+        return [(int(r), s) for r, s in db.execute(sql, [match, *params, *bound, limit])]
+
+    @staticmethod
+    def _stage_one_filters(
+        db: sqlite3.Connection,
+        exclude: str | None,
+        where: str,
+        params: list[Any],
+        limit: int,
+    ) -> list[tuple[int, float | None]]:
+        conds = [where] if where else []
+        args = list(params)
+        if exclude is not None:
+            conds.append("d.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            args.append(exclude)
+        sql = (
+            f"SELECT d.rowid FROM docs d WHERE {' AND '.join(conds)} ORDER BY d.rowid DESC LIMIT ?"
+        )
+        return [(int(r[0]), None) for r in db.execute(sql, [*args, limit])]
+
+    def _with_snippets(
+        self, db: sqlite3.Connection, ids: list[tuple[int, float | None]], match: str
+    ) -> list[SearchResult]:
+        if not ids:
+            return []
+        # Stage two: one pass over the match, snippets for the chosen rows only.
+        wanted = [rowid for rowid, _ in ids]
+        marks = ",".join("?" * len(wanted))
+        snippets = dict(
+            db.execute(
+                f"SELECT rowid, snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '{_ELLIPSIS}', "
+                f"{SNIPPET_TOKENS}) FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ? "
+                # "+rowid": a plain filter, not 50 separate FTS5 lookups (slow for prefixes)
+                f"AND +rowid IN ({marks})",
+                [match, min(wanted), max(wanted), *wanted],
+            ).fetchall()
+        )
+        results = []
+        for rowid, score in ids:
+            raw = snippets.get(rowid)
+            text, spans = _spans(raw or "")
+            if not text:
+                body = db.execute("SELECT body FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+                text, spans = _lead(body[0] if body else ""), ()
+            results.append(self._result(db, rowid, score, text, spans))
+        return results
+
+    def _with_leads(
+        self, db: sqlite3.Connection, ids: list[tuple[int, float | None]]
+    ) -> list[SearchResult]:
+        results = []
+        for rowid, score in ids:
+            body = db.execute("SELECT body FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+            text = _lead(body[0] if body else "").replace("\n", " ")
+            results.append(self._result(db, rowid, score, text, ()))
+        return results
+
+    @staticmethod
+    def _result(
+        db: sqlite3.Connection,
+        rowid: int,
+        score: float | None,
+        snippet: str,
+        spans: tuple[tuple[int, int], ...],
+    ) -> SearchResult:
+        row = db.execute(
+            "SELECT id, kind, entry_id, created_iso, first_line, session_no, session_id, route "
+            "FROM docs WHERE rowid = ?",
+            (rowid,),
+        ).fetchone()
+        return SearchResult(
+            id=row[0],
+            kind=row[1],
+            entry_id=row[2],
+            created=datetime.fromisoformat(row[3]),
+            first_line=row[4],
+            session_no=row[5],
+            session_id=row[6],
+            route=row[7],
+            snippet=snippet,
+            spans=spans,
+            score=score,
+        )
+
+    def recent(self, limit: int | None = None) -> list[ListItem]:
+        """Entries newest first with date and first line (for the home list)."""
+        with self._lock:
+            sql = "SELECT id, created_iso, first_line FROM docs WHERE kind = 'entry' "
+            sql += "ORDER BY rowid DESC"
+            args: tuple[Any, ...] = ()
+            if limit is not None:
+                sql += " LIMIT ?"
+                args = (limit,)
+            return [
+                ListItem(r[0], datetime.fromisoformat(r[1]), r[2])
+                for r in self._db().execute(sql, args)
+            ]
+
+
+# ---------------------------------------------------------------- the service
+
+
+Cancelled = Callable[[], bool]
+Progress = Callable[[int, int], None]
+
+
+class BuildCancelled(Exception):
+    """A rebuild stopped because its worker was cancelled."""
+
+
+class SearchService:
+    """The search index of one unlocked journal: load or build, keep in step, save, drop.
+
+    Get it with :func:`service_for`. ``ensure()`` is blocking (decrypt + build
+    or load): call it from a worker. Changes saved through the journal while the
+    index is being built are queued and applied afterwards.
+    """
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal_ref = weakref.ref(journal)
+        self._lock = threading.RLock()
+        self._build_lock = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._building = False
+        self._pending: list[Change] = []
+        self.dirty = False
+        self.source = ""  # "image" | "rebuild" after ensure()
+        journal.subscribe(self._on_change)
+
+    @property
+    def journal(self) -> Journal:
+        journal = self._journal_ref()
+        if journal is None or journal.closed:
+            self.close(save=False)
+            from kapjournal.core.errors import VaultLocked
+
+            raise VaultLocked()
+        return journal
+
+    @property
+    def ready(self) -> bool:
+        return self._index is not None and not self._index.closed
+
+    @property
+    def index(self) -> SearchIndex:
+        """The ready index.
+
+        Raises:
+            IndexNotReady: before ``ensure()`` has finished.
+        """
+        self.journal  # noqa: B018 - raises VaultLocked after lock
+        if self._index is None:
+            raise IndexNotReady()
+        return self._index
+
+    # -- keeping in step ----------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind not in ("entry", "insight", "session"):
+            return
+        with self._lock:
+            if self._index is None:
+                if self._building:
+                    self._pending.append(change)
+                return
+            self._apply(self._index, change)
+            self.dirty = True
+
+    def _apply(self, index: SearchIndex, change: Change) -> None:
+        if change.kind == "session":
+            index.set_sessions(self.journal.all(Session))
+            return
+        if change.action == "deleted" or change.model is None:
+            index.remove(change.id)
+        elif isinstance(change.model, Entry):
+            index.upsert(_entry_doc(change.model))
+        elif isinstance(change.model, Insight):
+            index.upsert(_insight_doc(change.model))
+
+    # -- loading and building -----------------------------------------
+
+    def ensure(
+        self,
+        *,
+        use_image: bool = True,
+        save: bool = True,
+        cancelled: Cancelled | None = None,
+        progress: Progress | None = None,
+    ) -> SearchIndex:
+        """Make the index ready: load the image (refreshing it if stale), else rebuild.
+
+        Blocking; call from a worker thread. ``save=True`` stores a refreshed or
+        rebuilt image at once; only do that where nothing else writes the vault
+        meanwhile (the CLI). The app passes ``save=False``: the vault is not
+        safe to write from two threads, so the image is saved on lock instead.
+
+        Raises:
+            BuildCancelled: when ``cancelled()`` turned true during a rebuild.
+            VaultLocked: when the journal was locked meanwhile.
+        """
+        with self._build_lock:
+            return self._ensure(use_image, save, cancelled, progress)
+
+    def _ensure(
+        self, use_image: bool, save: bool, cancelled: Cancelled | None, progress: Progress | None
+    ) -> SearchIndex:
+        with self._lock:
+            if self._index is not None:
+                return self._index
+            self._building = True
+        try:
+            start_generation = self.journal.vault.generation
+            loaded = self._load_image() if use_image else None
+            index: SearchIndex | None = None
+            source = "image"
+            if loaded is not None:
+                index, fresh = loaded
+                if fresh:
+                    index.use_sessions(self.journal.all(Session))  # for documents added later
+                else:
+                    source = "refresh"
+                    if not _refresh(self.journal, index):
+                        index.close()
+                        index = None
+            if index is None:
+                index = build_index(self.journal, cancelled=cancelled, progress=progress)
+                source = "rebuild"
+            with self._lock:
+                for change in self._pending:
+                    self._apply(index, change)
+                changed = bool(self._pending)
+                self._pending.clear()
+                self._index = index
+                self.source = source
+                # A refreshed or rebuilt index is worth saving; without save=True
+                # it is saved when the journal locks (drop_service).
+                self.dirty = changed or source != "image"
+            if source != "image" and save and not changed:
+                self.save(generation=start_generation)
+            return index
+        finally:
+            with self._lock:
+                self._building = False
+                self._pending.clear()
+
+    def _load_image(self) -> tuple[SearchIndex, bool] | None:
+        """The stored image and whether it is fresh; None when missing or damaged."""
+        vault = self.journal.vault
+        header = _read_image_header(vault)
+        if header is None:
+            return None
+        size, parts, tag = header["size"], header["parts"], bytes.fromhex(header["tag"])
+        buf = bytearray(size)
+        offset = 0
+        for i in range(parts):
+            try:
+                record = vault.get(_part_id(i))
+            except (RecordNotFound, RecordDamaged, InvalidInput):
+                return None
+            plain = record.plaintext
+            del record  # decrypted one part at a time: the peak stays near one image
+            if plain[: len(tag)] != tag or offset + len(plain) - len(tag) > size:
+                return None  # a part from another save
+            view = memoryview(plain)[len(tag) :]
+            buf[offset : offset + len(view)] = view
+            offset += len(view)
+            del view, plain
+        if offset != size:
+            return None
+        try:
+            index, generation = SearchIndex.deserialize(buf)
+        except InvalidInput:
+            return None
+        finally:
+            del buf
+        if generation != header["generation"]:
+            index.close()
+            return None
+        return index, vault.generation == generation + 1
+
+    def save(self, *, generation: int | None = None) -> bool:
+        """Seal the index as the image records. Returns False when nothing was saved.
+
+        Call it from the thread that saves entries (on lock, or at the end of a
+        command) so no change is half applied. ``generation`` is the vault
+        generation the content reflects (default: the current one).
+        """
+        journal = self.journal
+        vault = journal.vault
+        if vault.readonly or self._index is None:
+            return False
+        with self._lock:
+            current = vault.generation
+            stamp = current if generation is None else generation
+            if stamp != current:
+                return False  # something was saved meanwhile: this image would be stale
+            self._index.set_revisions(
+                vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND])
+            )
+            data = self._index.serialize(stamp)
+        _write_image(vault, data, stamp)
+        del data
+        self.dirty = False
+        return True
+
+    def search(self, query: str | Query, **kw: Any) -> list[SearchResult]:
+        return self.index.search(query, **kw)
+
+    def recent(self, limit: int | None = None) -> list[ListItem]:
+        return self.index.recent(limit)
+
+    def close(self, *, save: bool = False) -> None:
+        """Drop the index (saving the image first when asked and it changed)."""
+        with self._lock:
+            if save and self.dirty and self._index is not None:
+                journal = self._journal_ref()
+                if journal is not None and not journal.closed:
+                    with contextlib.suppress(KapError):
+                        self.save()
+            if self._index is not None:
+                self._index.close()
+            self._index = None
+            journal = self._journal_ref()
+            if journal is not None:
+                journal.unsubscribe(self._on_change)
+
+
+def _part_id(i: int) -> bytes:
+    return _PART_PREFIX + i.to_bytes(2, "big")
+
+
+def _read_image_header(vault: Vault) -> dict[str, Any] | None:
+    try:
+        record = vault.get(IMAGE_ID)
+        header = json.loads(record.plaintext)
+    except (RecordNotFound, RecordDamaged, InvalidInput, ValueError):
+        return None
+    if (
+        record.kind != IMAGE_KIND
+        or not isinstance(header, dict)
+        or header.get("format") != IMAGE_FORMAT
+        or not all(isinstance(header.get(k), int) for k in ("generation", "size", "parts"))
+        or not isinstance(header.get("tag"), str)
+    ):
+        return None
+    return header
+
+
+def _write_image(vault: Vault, data: bytes, generation: int) -> None:
+    """Store the image as a header and sealed parts, in one transaction.
+
+    Each part starts with a random tag that the header names, so parts of two
+    different saves can never be stitched together. Parts are sealed one at a
+    time, so saving never holds more than one extra part in memory.
+    """
+    old = _read_image_header(vault)
+    tag = os.urandom(_TAG_BYTES)
+    view = memoryview(data)
+    parts = max(1, -(-len(data) // IMAGE_PART_BYTES))
+    header = {
+        "format": IMAGE_FORMAT,
+        "generation": generation,
+        "size": len(data),
+        "parts": parts,
+        "tag": tag.hex(),
+    }
+    with vault.transaction():
+        for i in range(parts):
+            chunk = tag + view[i * IMAGE_PART_BYTES : (i + 1) * IMAGE_PART_BYTES]
+            vault.put(IMAGE_PART_KIND, chunk, record_id=_part_id(i))
+            del chunk
+        for i in range(parts, old["parts"] if old else 0):
+            with contextlib.suppress(RecordNotFound):
+                vault.delete(_part_id(i))
+        vault.put(IMAGE_KIND, json.dumps(header).encode(), record_id=IMAGE_ID)
+    view.release()
+
+
+def _decode_entries(journal: Journal) -> Iterable[Entry]:
+    """Stream entries straight from the vault, without filling the journal cache."""
+    for rec in journal.vault.iter_records([Entry.KIND]):
+        if isinstance(rec, DamagedRecord):
+            continue
+        try:
+            yield _fast_entry(json.loads(rec.plaintext))
+        except (InvalidInput, ValueError):
+            continue
+
+
+def _fast_entry(data: Any) -> Entry:
+    """``Entry.from_dict`` without per-field validation for well-formed records.
+
+    Anything unexpected falls back to the validating path (which raises on bad data).
+    """
+    try:
+        created = datetime.fromisoformat(data["created"])
+        body, title = data["body"], data.get("title", "")
+        tags, answers = data.get("tags", []), data.get("answers", [])
+        if (
+            created.tzinfo is not None
+            and isinstance(data["id"], str)
+            and isinstance(body, str)
+            and isinstance(title, str)
+            and isinstance(tags, list)
+            and all(isinstance(t, str) for t in tags)
+            and not answers
+        ):
+            return Entry(
+                id=data["id"],
+                created=created,
+                modified=created,
+                body=body,
+                title=title,
+                tags=tuple(tags),
+                session_id=_opt_str(data.get("session_id")),
+                pack_id=_opt_str(data.get("pack_id")),
+            )
+    except (KeyError, TypeError, ValueError):
+        pass
+    return Entry.from_dict(data)
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("expected text")
+
+
+def _refresh(journal: Journal, index: SearchIndex) -> bool:
+    """Bring a stale image up to date by decrypting only what changed.
+
+    The image lists the revision of every record it reflects; the vault's
+    plaintext columns give the current ones. Returns False when so much
+    changed that a full rebuild is the better deal.
+    """
+    vault = journal.vault
+    current = {k.hex(): v for k, v in vault.revisions(INDEXED_KINDS).items()}
+    sessions_now = {k.hex(): v for k, v in vault.revisions([Session.KIND]).items()}
+    stored, sessions_then = index.revisions()
+    changed = [k for k, v in current.items() if stored.get(k) != v]
+    removed = [k for k in stored if k not in current]
+    if len(changed) + len(removed) > max(REFRESH_FLOOR, REFRESH_LIMIT * len(current)):
+        return False
+    if sessions_now != sessions_then:
+        index.set_sessions(journal.all(Session))  # renumber only when sessions changed
+    else:
+        index.use_sessions(journal.all(Session))
+    for doc_id in removed:
+        index.remove(doc_id)
+    for doc_id in changed:
+        try:
+            record = vault.get(bytes.fromhex(doc_id))
+            data = json.loads(record.plaintext)
+            doc = (
+                _entry_doc(_fast_entry(data))
+                if record.kind == Entry.KIND
+                else _insight_doc(Insight.from_dict(data))
+            )
+        except (RecordNotFound, RecordDamaged, InvalidInput, ValueError):
+            index.remove(doc_id)
+            continue
+        index.upsert(doc)
+    return True
+
+
+def build_index(
+    journal: Journal,
+    *,
+    cancelled: Cancelled | None = None,
+    progress: Progress | None = None,
+) -> SearchIndex:
+    """Decrypt entries, insights and sessions and build a fresh index.
+
+    Raises:
+        BuildCancelled: when ``cancelled()`` turns true (checked every 500 entries).
+    """
+    index = SearchIndex()
+    index.use_sessions(journal.all(Session))
+    insights = journal.all(Insight)
+    total = journal.vault.count(Entry.KIND) + len(insights)
+
+    def docs() -> Iterable[_Doc]:
+        for done, entry in enumerate(_decode_entries(journal), start=1):
+            yield _entry_doc(entry)
+            if done % 500 == 0:
+                if cancelled is not None and cancelled():
+                    raise BuildCancelled()
+                if progress is not None:
+                    progress(done, total)
+        for insight in insights:
+            yield _insight_doc(insight)
+        if progress is not None:
+            progress(total, total)
+
+    try:
+        index.add_many(docs())
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+_SERVICES: weakref.WeakKeyDictionary[Journal, SearchService] = weakref.WeakKeyDictionary()
+_SERVICES_LOCK = threading.Lock()
+
+
+def service_for(journal: Journal) -> SearchService:
+    """The one search service of this journal (created on first use)."""
+    with _SERVICES_LOCK:
+        service = _SERVICES.get(journal)
+        if service is None or service._index is None and service._journal_ref() is None:
+            service = _SERVICES[journal] = SearchService(journal)
+        return service
+
+
+def drop_service(journal: Journal, *, save: bool = True) -> None:
+    """Call on lock, before ``journal.close()``: saves the image if it changed, then drops it."""
+    with _SERVICES_LOCK:
+        service = _SERVICES.pop(journal, None)
+    if service is not None:
+        service.close(save=save)

@@ -1,0 +1,179 @@
+"""Review mode: a read-only viewer of a JSON export, for therapists.
+
+Opened by ``kapjournal review FILE``. The export was decrypted and validated
+in memory before this screen starts; nothing here writes to disk, and all
+user text is shown as plain ``rich.text.Text`` after ``sanitize.clean``.
+
+| key | action |
+|-----|--------|
+| 1 | Summary tab |
+| 2 | Timeline tab |
+| / | Search within the export |
+| q | Quit |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
+from textual.widgets.option_list import Option
+
+from kapjournal.core.export.model import ExportDocument, Item
+from kapjournal.core.export.plaintext import item_text, item_title, searchable, summary_text
+from kapjournal.core.sanitize import clean, clean_line
+
+MAX_RESULTS = 200
+
+
+class ReviewScreen(Screen[None]):
+    """Summary, timeline by session and search of one export (read-only)."""
+
+    BINDINGS = [
+        Binding("1", "show_tab('summary')", "Summary"),
+        Binding("2", "show_tab('timeline')", "Timeline"),
+        Binding("slash", "search", "Search"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    DEFAULT_CSS = """
+    ReviewScreen .review--pane { height: 1fr; }
+    ReviewScreen #timeline-tree { width: 45%; }
+    ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
+    ReviewScreen #search-results { height: 12; }
+    """
+
+    def __init__(self, doc: ExportDocument, *, title: str = "") -> None:
+        super().__init__()
+        self.doc = doc
+        self.file_title = title
+        self.items: list[Item] = [it for c in doc.groups for it in c.items]
+        self._haystack: list[str] | None = None
+        self._results: list[Item] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="summary"):
+            with TabPane("Summary", id="summary"), VerticalScroll(classes="review--pane"):
+                yield Static(Text(clean(summary_text(self.doc))), id="summary-text")
+            with TabPane("Timeline", id="timeline"), Horizontal(classes="review--pane"):
+                yield Tree("Sessions", id="timeline-tree")
+                with VerticalScroll():
+                    yield Static(Text("Choose an entry on the left."), id="timeline-detail")
+            with TabPane("Search", id="search"):
+                yield Input(
+                    placeholder="Search this export (words in any order)", id="search-input"
+                )
+                yield OptionList(id="search-results")
+                with VerticalScroll(classes="review--pane"):
+                    yield Static(Text(""), id="search-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "kapjournal review"
+        self.sub_title = clean_line(f"{self.file_title} · read-only, nothing is saved")
+        tree: Tree[Any] = self.query_one("#timeline-tree", Tree)
+        tree.show_root = False
+        for n, cycle in enumerate(self.doc.groups):
+            label = f"{cycle.heading} ({len(cycle.items)})"
+            node = tree.root.add(Text(clean_line(label)), data=("cycle", n), expand=n == 0)
+            if n == 0:
+                self._fill(node, n)
+
+    def _fill(self, node: Any, index: int) -> None:
+        if node.children:
+            return
+        for it in self.doc.groups[index].items:
+            node.add_leaf(Text(clean_line(item_title(it))), data=("item", it))
+
+    @on(Tree.NodeExpanded, "#timeline-tree")
+    def _expanded(self, event: Tree.NodeExpanded[Any]) -> None:
+        data = event.node.data
+        if data and data[0] == "cycle":
+            self._fill(event.node, data[1])
+
+    @on(Tree.NodeHighlighted, "#timeline-tree")
+    @on(Tree.NodeSelected, "#timeline-tree")
+    def _show(self, event: Tree.NodeHighlighted[Any] | Tree.NodeSelected[Any]) -> None:
+        data = event.node.data
+        if data and data[0] == "item":
+            self.query_one("#timeline-detail", Static).update(Text(clean(item_text(data[1]))))
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_search(self) -> None:
+        self.query_one(TabbedContent).active = "search"
+        self.query_one("#search-input", Input).focus()
+
+    def search(self, query: str) -> list[Item]:
+        """Items containing every word of ``query`` (case-insensitive)."""
+        words = query.lower().split()
+        if not words:
+            return []
+        if self._haystack is None:
+            self._haystack = [searchable(it) for it in self.items]
+        found = []
+        for it, text in zip(self.items, self._haystack, strict=True):
+            if all(w in text for w in words):
+                found.append(it)
+                if len(found) >= MAX_RESULTS:
+                    break
+        return found
+
+    @on(Input.Changed, "#search-input")
+    def _search(self, event: Input.Changed) -> None:
+        results = self.search(event.value)
+        box = self.query_one("#search-results", OptionList)
+        box.clear_options()
+        self._results = results
+        box.add_options(
+            [Option(Text(clean_line(item_title(it))), id=str(n)) for n, it in enumerate(results)]
+        )
+        detail = self.query_one("#search-detail", Static)
+        if event.value.strip() and not results:
+            detail.update(Text("Nothing in this export matches."))
+        else:
+            more = " (showing the first 200)" if len(results) >= MAX_RESULTS else ""
+            detail.update(Text(f"{len(results)} match(es){more}." if event.value.strip() else ""))
+
+    @on(OptionList.OptionHighlighted, "#search-results")
+    @on(OptionList.OptionSelected, "#search-results")
+    def _pick(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
+        if event.option_id is None:
+            return
+        item = self._results[int(event.option_id)]
+        self.query_one("#search-detail", Static).update(Text(clean(item_text(item))))
+
+
+class ReviewApp(App[None]):
+    """A minimal app around :class:`ReviewScreen` (no vault, no writes)."""
+
+    TITLE = "kapjournal review"
+
+    def __init__(self, doc: ExportDocument, *, title: str = "") -> None:
+        super().__init__()
+        self.doc = doc
+        self.file_title = title
+
+    def on_mount(self) -> None:
+        self.push_screen(ReviewScreen(self.doc, title=self.file_title))
+
+
+def run_review(doc: ExportDocument, *, title: str = "") -> None:
+    ReviewApp(doc, title=title).run()

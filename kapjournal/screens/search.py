@@ -1,0 +1,309 @@
+"""Search screen: results update as you type; enter opens the entry.
+
+The index is prepared in a worker when the screen opens (loaded from its
+sealed image, or rebuilt). Each keystroke restarts a short debounce; the query
+then runs in an exclusive worker, so a slow, stale query never overwrites a
+newer one.
+
+Opening an entry pushes :class:`EntryReadScreen`, a simple read-only view.
+When the timeline lands, enter should open the entry in place on the timeline
+instead (see the note in the search helper's report).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from kapjournal.core.errors import KapError, QueryError
+from kapjournal.core.index import SearchResult, SearchService, service_for
+from kapjournal.core.models import Entry, Insight
+from kapjournal.core.sanitize import clean, clean_line
+from kapjournal.screens.base import JournalScreen
+from kapjournal.widgets.search_results import SearchResults
+
+DEBOUNCE_SECONDS = 0.15
+RESULT_LIMIT = 50
+
+HELP_TEXT = (
+    'Words must all match. Also: "exact phrase", grat*, calm OR peace, -word, '
+    "tag:grief, session:3, route:im, is:insight, pack:integration, from:2026-01-01, "
+    "to:..., since:2w"
+)
+
+
+@dataclass
+class IndexReady(Message):
+    """The search index can be queried."""
+
+    source: str
+
+
+@dataclass
+class IndexFailed(Message):
+    """Preparing the index failed with a user-facing message."""
+
+    message: str
+
+
+@dataclass
+class SearchDone(Message):
+    """Results for query number ``seq``."""
+
+    seq: int
+    results: list[SearchResult]
+
+
+@dataclass
+class SearchFailed(Message):
+    """Query number ``seq`` could not be understood."""
+
+    seq: int
+    message: str
+
+
+class SearchScreen(JournalScreen):
+    """Find entries and insights as you type."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", priority=True),
+        Binding("down", "to_results", "Results", show=False),
+        Binding("f1", "help", "Query help"),
+    ]
+    """
+    | key    | action                                           |
+    |--------|--------------------------------------------------|
+    | type   | search as you type                               |
+    | down   | from the query, move into the results            |
+    | up/down| move through the results                         |
+    | enter  | open the highlighted entry                       |
+    | escape | back to the query; from the query, close search  |
+    | f1     | show the query language                          |
+    """
+
+    DEFAULT_CSS = """
+    SearchScreen {
+        layout: vertical;
+    }
+    SearchScreen #search-query {
+        margin: 1 1 0 1;
+    }
+    SearchScreen #search-status {
+        height: auto;
+        min-height: 1;
+        margin: 0 2;
+        color: $text-muted;
+    }
+    SearchScreen #search-status.-problem {
+        color: $warning;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seq = 0
+        self._shown_seq = 0
+        self._ready = False
+        self._service: SearchService | None = None
+        self._timer: object | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search your journal (F1 for filters)", id="search-query")
+        yield Static("", id="search-status")
+        yield SearchResults(id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._service = service_for(self.journal)
+        self._set_status("Preparing search\u2026")
+        self.query_one("#search-query", Input).focus()
+        self.prepare_index()
+
+    # -- index ----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def prepare_index(self) -> None:
+        worker = get_current_worker()
+        service = self._service
+        assert service is not None
+        try:
+            # No saving from this thread: the image is saved on lock (drop_service).
+            service.ensure(save=False, cancelled=lambda: worker.is_cancelled)
+        except KapError as err:
+            self.post_message(IndexFailed(err.user_message))
+            return
+        except Exception:  # noqa: BLE001 - a worker must never crash the screen
+            self.post_message(IndexFailed("Search could not be prepared. Please try again."))
+            return
+        if not worker.is_cancelled:
+            self.post_message(IndexReady(service.source))
+
+    @on(IndexReady)
+    def _index_ready(self, message: IndexReady) -> None:
+        self._ready = True
+        text = self.query_one("#search-query", Input).value
+        if text.strip():
+            self._start_search()
+        else:
+            self._set_status("Type to search.")
+
+    @on(IndexFailed)
+    def _index_failed(self, message: IndexFailed) -> None:
+        self._set_status(message.message, problem=True)
+
+    # -- querying -------------------------------------------------------
+
+    @on(Input.Changed, "#search-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()  # type: ignore[attr-defined]
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._start_search)
+
+    @on(Input.Submitted, "#search-query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        results = self.query_one(SearchResults)
+        if results.results:
+            results.focus()
+
+    def _start_search(self) -> None:
+        self._timer = None
+        text = self.query_one("#search-query", Input).value
+        self._seq += 1
+        if not self._ready:
+            self._set_status("Preparing search\u2026 your query will run when it is ready.")
+            return
+        if not text.strip():
+            self._shown_seq = self._seq
+            self.query_one(SearchResults).show([])
+            self._set_status("Type to search.")
+            return
+        self.run_search(text, self._seq)
+
+    @work(thread=True, exclusive=True, group="search-query", exit_on_error=False)
+    def run_search(self, text: str, seq: int) -> None:
+        worker = get_current_worker()
+        service = self._service
+        assert service is not None
+        try:
+            results = service.search(text, limit=RESULT_LIMIT)
+        except QueryError as err:
+            if not worker.is_cancelled:
+                self.post_message(SearchFailed(seq, err.user_message))
+            return
+        except KapError as err:
+            if not worker.is_cancelled:
+                self.post_message(SearchFailed(seq, err.user_message))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchDone(seq, results))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.seq < self._shown_seq or message.seq != self._seq:
+            return  # an older query finished late
+        self._shown_seq = message.seq
+        self.query_one(SearchResults).show(message.results)
+        count = len(message.results)
+        if count == 0:
+            self._set_status("No matches. Fewer words, or a prefix like grat*, may help.")
+        elif count >= RESULT_LIMIT:
+            self._set_status(f"Best {count} matches. Down arrow to move through them.")
+        else:
+            plural = "match" if count == 1 else "matches"
+            self._set_status(f"{count} {plural}. Down arrow to move through them.")
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if message.seq != self._seq:
+            return
+        self._shown_seq = message.seq
+        self._set_status(message.message, problem=True)
+
+    def _set_status(self, text: str, *, problem: bool = False) -> None:
+        status = self.query_one("#search-status", Static)
+        status.update(Text(clean_line(text)))
+        status.set_class(problem, "-problem")
+
+    # -- navigation -----------------------------------------------------
+
+    def action_to_results(self) -> None:
+        results = self.query_one(SearchResults)
+        if self.focused is self.query_one("#search-query", Input) and results.results:
+            results.focus()
+        elif isinstance(self.focused, SearchResults):
+            results.action_cursor_down()
+
+    def action_back(self) -> None:
+        query = self.query_one("#search-query", Input)
+        if self.focused is not query:
+            query.focus()
+        else:
+            self.dismiss(None)
+
+    def action_help(self) -> None:
+        self._set_status(HELP_TEXT)
+
+    @on(SearchResults.Chosen)
+    def _open(self, message: SearchResults.Chosen) -> None:
+        self.app.push_screen(EntryReadScreen(message.result))
+
+
+class EntryReadScreen(JournalScreen):
+    """A read-only view of one entry (or an insight without an entry)."""
+
+    BINDINGS = [Binding("escape,q", "back", "Back to results")]
+
+    DEFAULT_CSS = """
+    EntryReadScreen #read-head {
+        margin: 1 2 0 2;
+        text-style: bold;
+    }
+    EntryReadScreen #read-body {
+        margin: 1 2;
+    }
+    """
+
+    def __init__(self, result: SearchResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="read-head")
+        with VerticalScroll():
+            yield Static("", id="read-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        head, body = self._texts()
+        self.query_one("#read-head", Static).update(Text(clean_line(head)))
+        self.query_one("#read-body", Static).update(Text(clean(body)))
+
+    def _texts(self) -> tuple[str, str]:
+        result = self.result
+        when = result.created.strftime("%A %d %B %Y, %H:%M")
+        session = f" \u00b7 session {result.session_no}" if result.session_no else ""
+        if result.entry_id:
+            entry = self.journal.find(Entry, result.entry_id)
+            if entry is not None:
+                parts = [entry.body] + [
+                    f"{a.question}\n{a.value}" for a in entry.answers if a.value not in (None, "")
+                ]
+                title = entry.title or entry.first_line
+                date = entry.created.strftime("%A %d %B %Y, %H:%M")
+                return f"{date}{session} \u00b7 {title}", "\n\n".join(p for p in parts if p)
+        if result.kind == "insight":
+            insight = self.journal.find(Insight, result.id)
+            if insight is not None:
+                return f"{when}{session} \u00b7 insight", insight.text
+        return f"{when}{session}", "This entry is no longer in the journal."
+
+    def action_back(self) -> None:
+        self.dismiss(None)

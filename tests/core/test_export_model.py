@@ -1,0 +1,170 @@
+"""Selection, redaction and summary of the export document."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from kapjournal.core.errors import InvalidInput
+from kapjournal.core.export.model import (
+    WITHHELD_PARAGRAPH,
+    ExportOptions,
+    build_document,
+    parse_hidden,
+)
+from kapjournal.core.journal import Journal
+from tests.export_sample import NOTES_TEXT, PRIVATE_TEXT, T0, fill
+
+
+@pytest.fixture
+def sample(journal: Journal) -> dict[str, object]:
+    return fill(journal)
+
+
+def test_model_private_entries_and_their_insights_never_exported(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions())
+    assert all(not e.private for e in doc.entries)
+    assert PRIVATE_TEXT not in repr(doc.entries)
+    assert "from the private entry" not in [i.text for i in doc.insights]
+    assert len(doc.entries) == 4
+    assert len(doc.insights) == 2
+
+
+def test_model_summary_rows_follow_clinical_spec(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions())
+    rows = doc.session_rows
+    assert [r.number for r in rows] == [1, 2, 3]
+    assert rows[0].dose == "35 mg" and rows[2].dose == "0.6 mg/kg"
+    assert rows[0].route == "IV infusion"
+    assert rows[0].side_effects == ("nausea (moderate)",)  # mild ones are left out
+    assert rows[1].side_effects == ("dizziness (severe)",)
+    assert rows[2].side_effects == ()
+    assert [(s.total, s.band) for s in doc.score_rows] == [
+        (17, "moderately severe"),
+        (12, "moderate"),
+        (8, "mild"),
+    ]
+    assert len(doc.week_rows) == 3 and doc.week_rows[0].count == 7
+    assert doc.week_rows[0].averages["mood"] == pytest.approx(3.7)
+    assert [r.trigger for r in doc.safety_rows] == ["Answered yes to the self-harm question"]
+    assert [r.insight.text for r in doc.marked_insights] == ["I can rest <without> earning it"]
+    assert doc.marked_insights[0].session_number == 1
+    assert {q.source for q in doc.questions} == {"entry", "insight"}
+    packs = {r.number: r.done for r in doc.pack_rows}
+    assert packs[1]["prepare"] and packs[1]["next_day"] and not packs[1]["one_week"]
+    assert packs[3]["one_week"]
+    assert any("Spitzer" in c for c in doc.credits)
+
+
+def test_model_groups_by_cycle_with_pack_and_days_since(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions())
+    headings = [c.heading for c in doc.groups]
+    assert headings[0].startswith("Session 1")
+    first = doc.groups[0].items
+    assert [it.pack for it in first] == ["Before the session", "Next day"]
+    assert [it.days_since for it in first] == [0, 1]  # prepare entry is linked to session 1
+    last = doc.groups[-1]
+    assert last.number == 3 and last.items[0].days_since == 6
+
+
+def test_model_date_range_and_session_numbers_kept(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions(since=T0 + timedelta(days=6)))
+    assert [e.pack_id for e in doc.entries] == ["one_week"]
+    # session 3 keeps its number in the course even though 1 and 2 are out of range
+    assert [r.number for r in doc.session_rows] == [3]
+    assert doc.groups[0].heading.startswith("Session 3")
+
+
+def test_model_session_selection(journal, sample) -> None:
+    s2 = sample["sessions"][1]
+    doc = build_document(journal, ExportOptions(session_ids=frozenset({s2.id})))
+    assert [s.id for s in doc.sessions] == [s2.id]
+    assert [e.id for e in doc.entries] == [sample["plain"].id]
+    with pytest.raises(InvalidInput):
+        build_document(journal, ExportOptions(session_ids=frozenset({"f" * 32})))
+
+
+def test_model_insights_only_and_no_checkins(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions(insights_only=True, include_checkins=False))
+    assert doc.entries == ()
+    assert doc.checkins == () and doc.scales == ()
+    assert [it.kind for c in doc.groups for it in c.items] == ["insight", "insight"]
+
+
+def test_model_no_sessions_strips_every_session_detail(journal, sample) -> None:
+    doc = build_document(journal, ExportOptions(include_sessions=False))
+    for s in doc.sessions:
+        assert s.dose_value is None and s.route is None and s.notes == ""
+        assert s.side_effects == {} and s.dissociation is None and s.clinician == ""
+    assert doc.groups[0].heading.startswith("Session 1")  # grouping still works
+
+
+def test_model_redaction_removes_fields_from_models(journal, sample) -> None:
+    doc = build_document(
+        journal, ExportOptions(redact=frozenset({"dose", "side_effects", "checkin_notes"}))
+    )
+    assert all(s.dose_value is None and s.dose_unit is None for s in doc.sessions)
+    assert all(s.side_effects == {} for s in doc.sessions)
+    assert all(s.notes == NOTES_TEXT for s in doc.sessions)  # notes were not withheld
+    assert all(c.note == "" for c in doc.checkins)
+    assert doc.session_rows[0].dose == "withheld"
+    assert doc.session_rows[0].side_effects == ("withheld",)
+
+
+def test_model_unknown_redaction_field_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="Unknown field"):
+        ExportOptions(redact=frozenset({"everything"}))
+
+
+def test_model_hide_paragraph(journal, sample) -> None:
+    hostile = sample["hostile"]
+    hidden = parse_hidden([f"{hostile.id[:8]}:2"])
+    doc = build_document(journal, ExportOptions(hidden_paragraphs=hidden))
+    body = next(e.body for e in doc.entries if e.id == hostile.id)
+    assert "garden" not in body
+    assert WITHHELD_PARAGRAPH in body and "<script>" in body
+    with pytest.raises(InvalidInput, match="no paragraph 9"):
+        build_document(journal, ExportOptions(hidden_paragraphs=parse_hidden([f"{hostile.id}:9"])))
+    with pytest.raises(InvalidInput):
+        parse_hidden(["nocolon"])
+
+
+def test_model_start_after_end_refused() -> None:
+    with pytest.raises(InvalidInput):
+        ExportOptions(since=T0, until=T0 - timedelta(days=1))
+
+
+def test_model_uses_installed_scale_pack_bands_and_credit(journal, tmp_path, monkeypatch):
+    from kapjournal.core.models import ScaleResult, new_id
+    from tests.core.test_scales import MADE_UP
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "config" / "kapjournal" / "prompts"
+    folder.mkdir(parents=True)
+    (folder / "weather4.toml").write_text(MADE_UP)
+    journal.save(
+        ScaleResult(
+            id=new_id(),
+            at=T0,
+            scale_id="weather4",
+            scale_name="stored name",
+            version="0.1",
+            answers={"fog": 2},
+            total=5,
+        )
+    )
+    doc = build_document(journal, ExportOptions())
+    assert [(r.scale, r.band) for r in doc.score_rows] == [
+        ("Inner Weather Check (made up for tests)", "changeable")
+    ]
+    assert any("Written for kapjournal's tests" in c for c in doc.credits)
+
+
+def test_model_titles_of_other_packs_come_from_the_library(journal, sample) -> None:
+    journal.add_entry("A month on.", pack_id="one_month")
+    journal.add_entry("Unknown pack.", pack_id="no_such_pack")
+    doc = build_document(journal, ExportOptions())
+    packs = [it.pack for c in doc.groups for it in c.items]
+    assert "One month on" in packs and "no_such_pack" in packs
+    assert doc.pack_titles == {"one_month": "One month on"}

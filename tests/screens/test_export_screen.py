@@ -1,0 +1,109 @@
+"""The Export screen in Pilot: preview, encrypted export, typed plaintext confirmation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Input, RadioButton, SelectionList, Static
+
+from kapjournal.core.export import age
+from kapjournal.core.journal import Journal
+from kapjournal.screens.export import ConfirmPlaintext, ExportScreen
+from tests.export_sample import PRIVATE_TEXT, fill
+
+
+class Harness(App[None]):
+    def __init__(self, journal: Journal) -> None:
+        super().__init__()
+        self.journal = journal
+
+    def on_mount(self) -> None:
+        self.push_screen(ExportScreen())
+
+
+async def _settle(app: App[None], pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _text(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_export_screen_preview_and_encrypted_export(journal, tmp_path: Path) -> None:
+    fill(journal)
+    _, public = age.new_identity(datetime(2026, 1, 1, tzinfo=UTC))
+    out = tmp_path / "share.html.age"
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        preview = _text(screen, "#export-preview-text")
+        assert "Will share: 4 entries, 3 sessions" in preview
+        assert "A. Patient" in preview and PRIVATE_TEXT not in preview
+
+        screen.query_one("#export-recipient", Input).value = "age1notakey"
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "age1" in _text(screen, "#export-status") and not out.exists()
+
+        screen.query_one("#export-recipient", Input).value = public
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "Saved" in _text(screen, "#export-status"), _text(screen, "#export-status")
+        assert out.read_bytes().startswith(age.AGE_MAGIC)
+    assert journal.settings().therapist_recipient == public
+
+
+async def test_export_screen_plaintext_needs_typed_confirmation(journal, tmp_path: Path) -> None:
+    fill(journal)
+    out = tmp_path / "plain.html"
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        screen.query_one("#protect-plain", RadioButton).value = True
+        await pilot.pause()
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ConfirmPlaintext)
+        modal.query_one("#confirm-word", Input).value = "yes"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmPlaintext) and not out.exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not out.exists()
+        assert "Nothing was written" in _text(screen, "#export-status")
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#confirm-word", Input).value = "plaintext"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert out.exists()
+        assert "NOT encrypted" in _text(screen, "#export-status")
+
+
+async def test_export_screen_session_choice_limits_preview(journal) -> None:
+    sample = fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        sessions = screen.query_one("#export-session-list", SelectionList)
+        assert sessions.option_count == 3
+        sessions.select(sample["sessions"][1].id)
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        assert "Will share: 1 entry, 1 session," in _text(screen, "#export-preview-text")
+        screen.query_one("#export-hide", Input).value = "abc"
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        assert "ENTRY-ID:PARAGRAPH" in _text(screen, "#export-status")

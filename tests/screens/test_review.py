@@ -1,0 +1,63 @@
+"""Review mode in Pilot: summary, timeline, search; read-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static, TabbedContent, Tree
+
+from kapjournal.core.export import render
+from kapjournal.core.export.jsonfmt import read_document
+from kapjournal.core.export.model import ExportOptions, build_document
+from kapjournal.screens.review import ReviewApp, ReviewScreen
+from tests.export_sample import fill
+
+
+def _text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path, monkeypatch):
+    fill(journal)
+    doc = read_document(render(build_document(journal, ExportOptions()), "json"))
+    journal.close()
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    app = ReviewApp(doc, title="share.json.age")
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        summary = _text(screen.query_one("#summary-text", Static))
+        assert "A. Patient" in summary and "SESSIONS" in summary
+        assert "moderately severe" in summary
+        assert "Answered yes to the self-harm question" in summary
+
+        await pilot.press("2")
+        assert screen.query_one(TabbedContent).active == "timeline"
+        tree = screen.query_one("#timeline-tree", Tree)
+        assert len(tree.root.children) == 3
+        assert str(tree.root.children[0].label).startswith("Session 1")
+        tree.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        detail = _text(screen.query_one("#timeline-detail", Static))
+        assert "Intention: be kind to myself." in detail
+
+        await pilot.press("slash")
+        assert screen.query_one(TabbedContent).active == "search"
+        await pilot.press(*"garden")
+        await pilot.pause()
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count == 1
+        results.highlighted = 0
+        await pilot.pause()
+        shown = _text(screen.query_one("#search-detail", Static))
+        assert "<script>window.kapPwned=1</script>" in shown  # plain text, not markup
+        screen.query_one("#search-input", Input).value = "nothing-matches-this"
+        await pilot.pause()
+        detail = _text(screen.query_one("#search-detail", Static))
+        assert "Nothing in this export matches" in detail
+        await pilot.press("escape")
+    assert list(cwd.iterdir()) == []  # review wrote nothing

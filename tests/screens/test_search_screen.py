@@ -1,0 +1,144 @@
+"""The search screen in Pilot: typing, debounced results, arrows, enter, escape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Input, Static
+
+from kapjournal.core.index import drop_service
+from kapjournal.core.journal import Journal
+from kapjournal.screens.search import EntryReadScreen, SearchScreen
+from kapjournal.widgets.search_results import SearchResults
+
+
+class Harness(App[None]):
+    def __init__(self, journal: Journal) -> None:
+        super().__init__()
+        self.journal = journal
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen())
+
+
+@pytest.fixture
+def filled(journal: Journal) -> Journal:
+    journal.add_entry("A walk by the river with my sister.", title="River walk")
+    journal.add_entry("The river was loud and \x1b[31mred[/] [bold]calm[/bold].")
+    journal.add_entry("Nothing else here.")
+    yield journal
+    drop_service(journal, save=False)
+
+
+async def settle(app: App[Any], pilot: Any) -> None:
+    """Wait until no debounce timer is pending and every worker has reported."""
+    for _ in range(50):
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        pending = isinstance(screen, SearchScreen) and (
+            screen._timer is not None or not screen._ready or screen._shown_seq != screen._seq
+        )
+        if not pending:
+            return
+
+
+def status(app: App[Any]) -> str:
+    widget = app.screen.query_one("#search-status", Static)
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+async def test_search_screen_results_update_as_you_type(filled: Journal) -> None:
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"river")
+        await settle(app, pilot)
+        results = app.screen.query_one(SearchResults)
+        assert len(results.results) == 2
+        assert "2 matches" in status(app)
+        await pilot.press(*" sister")
+        await settle(app, pilot)
+        assert [r.first_line for r in results.results] == ["River walk"]
+
+
+async def test_search_screen_debounces_and_keeps_only_the_latest(
+    filled: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kapjournal.screens.search as search_mod
+
+    # a wide window, so a busy test machine can't split the typing
+    monkeypatch.setattr(search_mod, "DEBOUNCE_SECONDS", 0.6)
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        before = screen._seq
+        await pilot.press(*"sister")  # typed faster than the debounce
+        await pilot.pause(0.9)
+        await settle(app, pilot)
+        assert screen._seq == before + 1  # one query ran, not six
+        assert len(screen.query_one(SearchResults).results) == 1
+
+
+async def test_search_screen_bad_filter_shows_a_calm_message(filled: Journal) -> None:
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"route:moon")
+        await settle(app, pilot)
+        assert "not a route" in status(app)
+        assert app.screen.query_one("#search-status").has_class("-problem")
+        assert isinstance(app.screen, SearchScreen)  # nothing crashed
+
+
+async def test_search_screen_arrows_enter_and_escape(filled: Journal) -> None:
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"river")
+        await settle(app, pilot)
+        results = app.screen.query_one(SearchResults)
+        await pilot.press("down")
+        assert results.has_focus
+        first = results.highlighted
+        await pilot.press("down")
+        assert results.highlighted == (first or 0) + 1
+        chosen = results.results[results.highlighted or 0]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryReadScreen)
+        assert app.screen.result.id == chosen.id
+        body = app.screen.query_one("#read-body", Static).content
+        assert isinstance(body, Text)
+        assert "\x1b" not in body.plain and "[bold]calm[/bold]" in body.plain  # no markup
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one(SearchResults).has_focus
+        await pilot.press("escape")  # back to the query, results kept
+        assert app.screen.query_one("#search-query", Input).has_focus
+        assert len(app.screen.query_one(SearchResults).results) == 2
+        await pilot.press("escape")  # from the query: close search
+        await pilot.pause()
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_search_screen_highlights_matches(filled: Journal) -> None:
+    from kapjournal.widgets.search_results import render_result
+
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"sister")
+        await settle(app, pilot)
+        [result] = app.screen.query_one(SearchResults).results
+        text = render_result(result)
+        styled = [text.plain[s.start : s.end] for s in text.spans if "reverse" in str(s.style)]
+        assert styled == ["sister"]
