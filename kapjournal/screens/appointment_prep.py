@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -259,7 +261,20 @@ class AppointmentPrepScreen(JournalScreen):
             takes_since = "since" in inspect.signature(screen_cls).parameters
         except (TypeError, ValueError):
             takes_since = False
-        self.app.push_screen(screen_cls(since=since) if takes_since else screen_cls())
+        screen = screen_cls(since=since) if takes_since else screen_cls()
+        self.app.push_screen(screen)
+        if since is not None and not takes_since:
+            screen.call_after_refresh(self._prefill_export_since, screen, since)
+
+    @staticmethod
+    def _prefill_export_since(screen: Any, since: datetime) -> None:
+        """Start the export's date range at the last appointment, if it has that field."""
+        try:
+            field = screen.query_one("#export-since", Input)
+        except NoMatches:
+            return
+        if not field.value:
+            field.value = f"{since:%Y-%m-%d}"
 
     def action_set_date(self) -> None:
         def done(value: str | None) -> None:

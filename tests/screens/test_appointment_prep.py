@@ -116,3 +116,18 @@ async def test_prep_screen_without_date_shows_everything(journal: Journal) -> No
         await settle(app, pilot)
         assert "No last appointment date" in text_of(app.screen, "#prep-intro")
         assert "Sessions (3)" in text_of(app.screen, "#prep-sessions")
+
+
+async def test_prep_screen_export_key_opens_the_real_export_screen(tl_journal: Journal) -> None:
+    export_cls = prep_module.export_screen_factory()
+    if export_cls is None:
+        pytest.skip("the export feature is not installed in this build")
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, export_cls)
+        since = app.screen.query("#export-since")
+        if since:
+            assert since.first(Input).value == "2026-10-20"
