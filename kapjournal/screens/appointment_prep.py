@@ -292,7 +292,9 @@ class AppointmentPrepScreen(JournalScreen):
             settings = self.journal.settings()
             self.journal.save_settings(settings.replace(last_appointment=when))
         except KapError as err:
-            self.app.call_from_thread(self.notify, err.user_message, severity="warning")
+            self.app.call_from_thread(
+                self.notify, err.user_message, severity="warning", markup=False
+            )
             return
         self.post_message(PrepLoaded(prepare(self.journal)))
 

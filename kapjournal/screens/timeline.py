@@ -664,9 +664,9 @@ class TimelineScreen(JournalScreen):
     @on(TimelineSaved)
     def _saved(self, message: TimelineSaved) -> None:
         if message.error:
-            self.notify(message.message, severity="warning")
+            self.notify(message.message, severity="warning", markup=False)
             return
-        self.notify(message.message)
+        self.notify(message.message, markup=False)
         self.reload(keep=message.ref)
 
     # -- filters --------------------------------------------------------

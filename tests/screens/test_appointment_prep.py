@@ -131,3 +131,18 @@ async def test_prep_screen_export_key_opens_the_real_export_screen(tl_journal: J
         since = app.screen.query("#export-since")
         if since:
             assert since.first(Input).value == "2026-10-20"
+
+
+async def test_prep_screen_bad_date_is_shown_as_plain_text(tl_journal: Journal) -> None:
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "[@click=app.quit]nonsense[/]"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        messages = [n for n in app._notifications]
+        assert messages and "not a date I can read" in messages[-1].message
+        assert messages[-1].markup is False
+        assert app.is_running
