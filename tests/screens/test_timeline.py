@@ -316,3 +316,30 @@ def test_editor_screen_class_absent_means_read_view(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(timeline_module, "EDITOR_SCREEN", "kapjournal.screens.nope:Editor")
     assert timeline_module.editor_screen_class() is None
+
+
+async def test_timeline_screen_large_journal_stays_light_on_the_ui_thread(journal: Journal) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kapjournal.core.models import Session
+
+    start = datetime(2024, 1, 1, 9, tzinfo=UTC)
+    with journal.transaction():
+        for n in range(60):
+            journal.save(Session(id=f"{n + 1:032x}", started_at=start + timedelta(days=9 * n)))
+        for n in range(3_000):
+            when = start + timedelta(hours=4 * n)
+            journal.save(Entry(id=f"{n + 10**6:032x}", created=when, modified=when, body=f"e{n}"))
+    app = HarnessApp(journal, TimelineScreen())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        rows = screen.query_one(RowList)
+        assert len(rows.rows) == 3_060
+        # The list is virtual: showing 3,000+ rows is a few milliseconds of UI work
+        # (a generous bound, so a busy test machine does not make this flaky).
+        assert screen.load_ui_seconds < 0.25
+        await pilot.press("G")
+        assert rows.cursor == 3_059
+        assert rows.scroll_offset.y >= 3_060 - rows.size.height
