@@ -8,7 +8,7 @@ DEMO   ?= demo/demo.kapj
 
 help:
 	@echo "make run    - install into .venv and open the journal"
-	@echo "make demo   - open a throw-away demo vault (passphrase: demo)"
+	@echo "make demo   - open a throw-away demo vault (passphrase: demodemo)"
 	@echo "make test   - install test extras and run lint, types and every test"
 	@echo "make bench  - run the benchmark (slow) and save results to bench/results/"
 

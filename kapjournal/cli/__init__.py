@@ -165,6 +165,7 @@ def is_tty() -> bool:
 
 
 # Command modules register themselves on ``main``.
+from kapjournal.cli import demo_cmds as _demo_cmds  # noqa: E402,F401
 from kapjournal.cli import export_cmds as _export_cmds  # noqa: E402,F401
 from kapjournal.cli import recovery_cmds as _recovery_cmds  # noqa: E402,F401
 from kapjournal.cli import search_cmds as _search_cmds  # noqa: E402,F401

@@ -1,0 +1,99 @@
+"""Locking by key and by idle timer: journal closed, journal screens gone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kapjournal.screens.base import JournalScreen
+from kapjournal.screens.editor import EditorScreen
+from kapjournal.screens.home import HomeScreen
+from kapjournal.screens.unlock import UnlockScreen
+from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, type_text, unlock
+
+
+async def test_lock_key_closes_journal_and_returns_to_unlock(vault_path: Path) -> None:
+    make_vault(vault_path, "secret words")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.journal is None
+        assert journal.closed
+        assert journal._cache == {}
+        assert isinstance(app.screen, UnlockScreen)
+        assert not any(isinstance(s, JournalScreen) for s in app.screen_stack)
+        # Nothing of the journal is left in the widget tree.
+        assert "secret words" not in app.export_screenshot()
+        await unlock(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_auto_lock_after_short_idle(vault_path: Path) -> None:
+    make_vault(vault_path, "x")
+    app = make_app(vault_path, idle_seconds=2.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        # A key press counts as activity and restarts the idle clock.
+        before = app._last_activity
+        await pilot.press("down")
+        assert app._last_activity > before
+        assert app.journal is not None
+        waited = 0.0
+        while app.journal is not None and waited < 8:
+            await pilot.pause(0.2)
+            waited += 0.2
+        await settle(pilot)
+        assert app.journal is None
+        assert isinstance(app.screen, UnlockScreen)
+        assert waited >= 1.0  # not locked right away
+
+
+async def test_auto_lock_keeps_unsaved_writing_as_draft(vault_path: Path) -> None:
+    make_vault(vault_path)
+    app = make_app(vault_path, idle_seconds=1.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        await type_text(pilot, "half a thought")
+        waited = 0.0
+        while app.journal is not None and waited < 8:
+            await pilot.pause(0.2)
+            waited += 0.2
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        drafts = app.journal.drafts()
+        assert [d.body for d in drafts] == ["half a thought"]
+
+
+def test_auto_lock_minutes_come_from_settings(vault_path: Path) -> None:
+    from kapjournal.core.models import Settings
+
+    app = make_app(vault_path)
+    app.apply_settings(Settings(auto_lock_minutes=7))
+    assert app.auto_lock_seconds == 7 * 60
+    app.apply_settings(Settings(auto_lock_minutes=500))
+    assert app.auto_lock_seconds == 60 * 60
+
+
+async def test_lock_clipboard_stays_in_app_and_is_cleared(vault_path: Path) -> None:
+    make_vault(vault_path, "x")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        written: list[str] = []
+        app._driver.write = written.append  # type: ignore[union-attr,method-assign]
+        app.copy_to_clipboard("private words")
+        assert app.clipboard == "private words"
+        assert not any("\x1b]52" in w for w in written)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.clipboard == ""

@@ -1,0 +1,57 @@
+"""Shared helpers for the app-shell Pilot tests (first run, unlock, home, editor...)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from kapjournal.app import KapJournalApp
+from kapjournal.core.journal import Journal
+
+PASSPHRASE = "correct horse battery"
+FIXED_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+DEMO_TODAY = date(2026, 11, 26)
+SIZE = (100, 30)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def make_vault(path: Path, *bodies: str) -> Path:
+    """A vault with a few entries, closed again (so the app can open it)."""
+    with Journal.create(path, PASSPHRASE) as journal:
+        for body in bodies:
+            journal.add_entry(body)
+    return path
+
+
+def make_app(vault: Path, **kwargs: object) -> KapJournalApp:
+    kwargs.setdefault("clock", fixed_clock)
+    return KapJournalApp(vault, **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and the UI catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    for ch in text:
+        await pilot.press("enter" if ch == "\n" else ch)
+
+
+async def unlock(pilot: Pilot[None], passphrase: str = PASSPHRASE) -> None:
+    """Fill the passphrase field (typing is covered once in test_unlock) and submit."""
+    await settle(pilot)
+    field = pilot.app.screen.query_one("#unlock-passphrase", Input)
+    field.value = passphrase
+    field.focus()
+    await pilot.press("enter")
+    await settle(pilot)
