@@ -55,6 +55,7 @@ FEATURES: list[Feature] = [
         "Appointment: Prepare",
         "Everything since your last therapy appointment",
         "kapjournal.screens.appointment_prep:AppointmentPrepScreen",
+        show_in_footer=False,
     ),
     Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
     # Feature("t", "Timeline: Open", "Sessions and what came out of them",
