@@ -728,10 +728,17 @@ def session_line(m: Milestone) -> str:
     return " · ".join(parts)
 
 
+def day_label(days: int) -> str:
+    """E.g. "(day 2)" after a session, "(day before)" / "(3 days before)" for linked items."""
+    if days >= 0:
+        return f"(day {days})"
+    return "(day before)" if days == -1 else f"({-days} days before)"
+
+
 def item_line(item: TimelineItem) -> str:
     when = f"{item.at:%a %d %b %H:%M}"
     if item.days_since is not None:
-        when += f" (day {item.days_since})"
+        when += " " + day_label(item.days_since)
     text = _KIND_LABEL.get(item.kind, "") + item.title
     if item.kind == "guided" and item.detail:
         text = f"{item.detail} · {item.title}" if item.title else item.detail

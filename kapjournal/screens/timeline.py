@@ -487,8 +487,10 @@ class TimelineScreen(JournalScreen):
     def _item_detail(self, item: TimelineItem) -> Text:
         text = Text()
         when = f"{item.at:%A %d %B %Y, %H:%M}"
-        if item.days_since is not None:
+        if item.days_since is not None and item.days_since >= 0:
             when += f" · day {item.days_since} after the session"
+        elif item.days_since is not None:
+            when += " · before the session"
         text.append(when + "\n", style="bold")
         if item.kind in ("entry", "guided"):
             entry = self.journal.find(Entry, item.id)

@@ -232,8 +232,8 @@ def render_session_bars(
         text.append("No sessions logged in this range.")
         return text
     label_w = max(len(b.label) for b in bars)
-    route_w = min(12, max(len(b.route) for b in bars))
-    dose_w = min(14, max(len(b.dose) for b in bars))
+    route_w = min(12, max(len("Route"), *(len(b.route) for b in bars)))
+    dose_w = min(14, max(len("Dose"), *(len(b.dose) for b in bars)))
     room = max(0, width - (label_w + route_w + dose_w + 3))
     show_words = room - 14 >= 6
     bar_w = min(10, (room - 14) // 2) if show_words else max(2, min(10, (room - 6) // 2))

@@ -317,3 +317,14 @@ def test_timeline_core_does_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_day_label_reads_naturally() -> None:
+    from kapjournal.core.timeline import day_label
+
+    assert [day_label(d) for d in (0, 3, -1, -2)] == [
+        "(day 0)",
+        "(day 3)",
+        "(day before)",
+        "(2 days before)",
+    ]
