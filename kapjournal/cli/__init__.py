@@ -171,4 +171,5 @@ from kapjournal.cli import import_cmds as _import_cmds  # noqa: E402,F401
 from kapjournal.cli import recovery_cmds as _recovery_cmds  # noqa: E402,F401
 from kapjournal.cli import search_cmds as _search_cmds  # noqa: E402,F401
 from kapjournal.cli import session_cmds as _session_cmds  # noqa: E402,F401
+from kapjournal.cli import timeline_cmds as _timeline_cmds  # noqa: E402,F401
 from kapjournal.cli import vault_cmds as _vault_cmds  # noqa: E402,F401

@@ -1,0 +1,148 @@
+"""Pilot tests for the "Prepare for my appointment" screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+import kapjournal.screens.appointment_prep as prep_module
+from kapjournal.core.journal import Journal
+from kapjournal.core.models import Appointment
+from kapjournal.screens.appointment_prep import AppointmentDateModal, AppointmentPrepScreen
+from tests.conftest import PASSPHRASE
+from tests.screens.timeline_harness import HarnessApp
+from tests.timeline_fixture import IDS, clock, fill
+
+
+@pytest.fixture
+def tl_journal(vault_path: Path) -> Journal:
+    j = Journal.create(vault_path, PASSPHRASE, now=clock)
+    fill(j)
+    yield j  # type: ignore[misc]
+    j.close()
+
+
+async def settle(app: HarnessApp, pilot: Any) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(screen: Screen[object], selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_prep_screen_shows_everything_since_last_appointment(tl_journal: Journal) -> None:
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert "Tuesday 20 October 2026" in text_of(screen, "#prep-intro")
+        sessions = text_of(screen, "#prep-sessions")
+        assert "Session 3" in sessions and "Session 2" not in sessions
+        assert "I can ask for help" in text_of(screen, "#prep-insights")
+        questions = text_of(screen, "#prep-questions")
+        assert "Slept badly" in questions and "I can ask for help" in questions
+        assert "read these averages loosely" in text_of(screen, "#prep-scores")
+
+
+async def test_prep_screen_export_hand_off_without_export_is_calm(
+    tl_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prep_module, "EXPORT_SCREEN", "kapjournal.screens.no_such_export:X")
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, AppointmentPrepScreen)
+        assert any("Export is not part" in n.message for n in app._notifications)
+
+
+class FakeExport(Screen[None]):
+    def __init__(self, since: object = None) -> None:
+        super().__init__()
+        self.since = since
+
+
+async def test_prep_screen_export_hand_off_pushes_export(
+    tl_journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prep_module, "export_screen_factory", lambda: FakeExport)
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeExport)
+        assert app.screen.since == tl_journal.settings().last_appointment
+
+
+async def test_prep_screen_set_date(tl_journal: Journal) -> None:
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, AppointmentDateModal)
+        app.screen.query_one(Input).value = "2026-10-10"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        saved = tl_journal.settings().last_appointment
+        assert saved is not None and saved.date().isoformat() == "2026-10-10"
+        sessions = text_of(app.screen, "#prep-sessions")
+        assert "Session 2" in sessions and "Session 3" in sessions
+        # A future date is refused and the saved one stays.
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "+3d"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        after = tl_journal.settings().last_appointment
+        assert after is not None and after.date().isoformat() == "2026-10-10"
+
+
+async def test_prep_screen_without_date_shows_everything(journal: Journal) -> None:
+    journal.now = clock
+    fill(journal)
+    journal.save_settings(journal.settings().replace(last_appointment=None))
+    journal.delete_id(Appointment, IDS["appt"])  # no logged appointment either
+    app = HarnessApp(journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert "No last appointment date" in text_of(app.screen, "#prep-intro")
+        assert "Sessions (3)" in text_of(app.screen, "#prep-sessions")
+
+
+async def test_prep_screen_export_key_opens_the_real_export_screen(tl_journal: Journal) -> None:
+    export_cls = prep_module.export_screen_factory()
+    if export_cls is None:
+        pytest.skip("the export feature is not installed in this build")
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, export_cls)
+        since = app.screen.query("#export-since")
+        if since:
+            assert since.first(Input).value == "2026-10-20"
+
+
+async def test_prep_screen_bad_date_is_shown_as_plain_text(tl_journal: Journal) -> None:
+    app = HarnessApp(tl_journal, AppointmentPrepScreen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "[@click=app.quit]nonsense[/]"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        messages = [n for n in app._notifications]
+        assert messages and "not a date I can read" in messages[-1].message
+        assert messages[-1].markup is False
+        assert app.is_running
