@@ -505,6 +505,9 @@ def inprocess_lines(n: int, res: dict[str, object]) -> list[str]:
         )
         if stall is not None:
             timeline += f"; longest UI stall {_fmt_ms(stall)}"
+        frame = _companion_value(timeline_comp, None, "max_frame_ms")
+        if frame is not None:
+            timeline += f"; slowest frame {_fmt_ms(frame)}"
         timeline += " (bench_timeline.py, 10,000 entries / 200 sessions)"
     peak_search = _companion_value(search_comp, n, "peak_image_mib")
     rows = [
