@@ -5,7 +5,7 @@ sealed image, or rebuilt). Each keystroke restarts a short debounce; the query
 then runs in an exclusive worker, so a slow, stale query never overwrites a
 newer one.
 
-Opening an entry pushes :class:`EntryReadScreen`, a simple read-only view.
+Opening a result shows it in place on the timeline (:class:`TimelineScreen`).
 When the timeline lands, enter should open the entry in place on the timeline
 instead (see the note in the search helper's report).
 """
@@ -18,15 +18,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from kapjournal.core.errors import KapError, QueryError
 from kapjournal.core.index import SearchResult, SearchService, service_for
-from kapjournal.core.models import Entry, Insight
-from kapjournal.core.sanitize import clean, clean_line
+from kapjournal.core.sanitize import clean_line
 from kapjournal.screens.base import JournalScreen
 from kapjournal.widgets.search_results import SearchResults
 
@@ -253,57 +251,8 @@ class SearchScreen(JournalScreen):
 
     @on(SearchResults.Chosen)
     def _open(self, message: SearchResults.Chosen) -> None:
-        self.app.push_screen(EntryReadScreen(message.result))
+        """Open the hit in place on the timeline; escape there comes back here."""
+        from kapjournal.screens.timeline import TimelineScreen
 
-
-class EntryReadScreen(JournalScreen):
-    """A read-only view of one entry (or an insight without an entry)."""
-
-    BINDINGS = [Binding("escape,q", "back", "Back to results")]
-
-    DEFAULT_CSS = """
-    EntryReadScreen #read-head {
-        margin: 1 2 0 2;
-        text-style: bold;
-    }
-    EntryReadScreen #read-body {
-        margin: 1 2;
-    }
-    """
-
-    def __init__(self, result: SearchResult) -> None:
-        super().__init__()
-        self.result = result
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="read-head")
-        with VerticalScroll():
-            yield Static("", id="read-body")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        head, body = self._texts()
-        self.query_one("#read-head", Static).update(Text(clean_line(head)))
-        self.query_one("#read-body", Static).update(Text(clean(body)))
-
-    def _texts(self) -> tuple[str, str]:
-        result = self.result
-        when = result.created.strftime("%A %d %B %Y, %H:%M")
-        session = f" \u00b7 session {result.session_no}" if result.session_no else ""
-        if result.entry_id:
-            entry = self.journal.find(Entry, result.entry_id)
-            if entry is not None:
-                parts = [entry.body] + [
-                    f"{a.question}\n{a.value}" for a in entry.answers if a.value not in (None, "")
-                ]
-                title = entry.title or entry.first_line
-                date = entry.created.strftime("%A %d %B %Y, %H:%M")
-                return f"{date}{session} \u00b7 {title}", "\n\n".join(p for p in parts if p)
-        if result.kind == "insight":
-            insight = self.journal.find(Insight, result.id)
-            if insight is not None:
-                return f"{when}{session} \u00b7 insight", insight.text
-        return f"{when}{session}", "This entry is no longer in the journal."
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        result = message.result
+        self.app.push_screen(TimelineScreen(focus=result.entry_id or result.id))

@@ -262,9 +262,11 @@ class TimelineScreen(JournalScreen):
     }
     """
 
-    def __init__(self, filt: TimelineFilter | None = None) -> None:
+    def __init__(self, filt: TimelineFilter | None = None, *, focus: str | None = None) -> None:
         super().__init__()
         self.filter = filt or TimelineFilter()
+        self._focus = focus
+        """A model id to put the cursor on at the first load (search opens entries here)."""
         self.timeline: Timeline | None = None
         self._charts_chosen: bool | None = None
         self._field = 0
@@ -309,6 +311,8 @@ class TimelineScreen(JournalScreen):
 
     def reload(self, keep: str | None = None) -> None:
         """Rebuild the timeline in a worker, keeping the cursor on ``keep`` if given."""
+        if keep is None and self._focus is not None:
+            keep, self._focus = self._focus, None
         if keep is None:
             row = self.current_row()
             keep = row.ref if row is not None else None

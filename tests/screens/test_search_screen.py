@@ -11,7 +11,8 @@ from textual.widgets import Input, Static
 
 from kapjournal.core.index import drop_service
 from kapjournal.core.journal import Journal
-from kapjournal.screens.search import EntryReadScreen, SearchScreen
+from kapjournal.screens.search import SearchScreen
+from kapjournal.screens.timeline import TimelineScreen
 from kapjournal.widgets.search_results import SearchResults
 
 
@@ -112,12 +113,10 @@ async def test_search_screen_arrows_enter_and_escape(filled: Journal) -> None:
         assert results.highlighted == (first or 0) + 1
         chosen = results.results[results.highlighted or 0]
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, EntryReadScreen)
-        assert app.screen.result.id == chosen.id
-        body = app.screen.query_one("#read-body", Static).content
-        assert isinstance(body, Text)
-        assert "\x1b" not in body.plain and "[bold]calm[/bold]" in body.plain  # no markup
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimelineScreen)  # opened in place on the timeline
+        row = app.screen.current_row()
+        assert row is not None and row.ref == (chosen.entry_id or chosen.id)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
