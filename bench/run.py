@@ -700,7 +700,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if not args.no_save:
         args.results.mkdir(parents=True, exist_ok=True)
-        name = f"{datetime.now():%Y-%m-%d}-{platform.node() or 'machine'}.md"
+        # Quick or jrnl-less runs never overwrite the full side-by-side results of the day.
+        suffix = "-quick" if args.quick else ("" if args.jrnl else "-no-jrnl")
+        name = f"{datetime.now():%Y-%m-%d}-{platform.node() or 'machine'}{suffix}.md"
         (args.results / name).write_text(text, encoding="utf-8")
         print(f"Saved to {args.results / name}", file=sys.stderr)
     failed = any(
