@@ -134,6 +134,18 @@ class SessionFormScreen(JournalScreen):
             classes="form--field",
         )
 
+    def on_mount(self) -> None:
+        # Start where most people begin: when it happened (status defaults to "done").
+        self.query_one("#f-started_at", Input).focus()
+        self._pristine = self._form_state()
+
+    def _form_state(self) -> tuple[object, ...]:
+        """Every field's current value, to tell whether anything was typed or chosen."""
+        values: list[object] = []
+        for widget in self.query("Input, Select, TextArea, ScalePicker"):
+            values.append(widget.text if isinstance(widget, TextArea) else widget.value)  # type: ignore[attr-defined]
+        return tuple(values)
+
     def compose(self) -> ComposeResult:
         title = "Edit session" if self.session else "Log a session"
         with VerticalScroll(id="form-scroll"):
@@ -277,7 +289,25 @@ class SessionFormScreen(JournalScreen):
         self.dismiss(saved.id)
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Leave; if anything was changed, ask first (escape in the question keeps it)."""
+        if self._form_state() == getattr(self, "_pristine", None):
+            self.dismiss(None)
+            return
+        from kapjournal.screens.confirm import ConfirmModal
+
+        def chosen(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Leave without saving?",
+                "What you changed in this form has not been saved.",
+                yes="Leave without saving",
+                no="Keep editing",
+            ),
+            chosen,
+        )
 
     @on(Button.Pressed, "#form-save")
     def _save_pressed(self) -> None:

@@ -270,3 +270,28 @@ async def test_sessions_screen_adds_boosters_after_course(journal: Journal) -> N
     got = sorted(journal.all(Session), key=lambda s: s.started_at)
     assert [s.series_index for s in got] == [1, 2, 3, 4]
     assert got[2].started_at - got[1].started_at == timedelta(weeks=4)
+
+
+async def test_session_form_escape_asks_before_dropping_changes(journal: Journal) -> None:
+    from kapjournal.screens.confirm import ConfirmModal
+
+    journal.now = lambda: NOW
+    app = Harness(journal, SessionFormScreen)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("escape")  # nothing typed: leaves at once
+        await pilot.pause()
+        assert not isinstance(app.screen, SessionFormScreen)
+        app.push_screen(SessionFormScreen())
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-dose", Input).value = "56"
+        form.query_one("#f-dissociation", ScalePicker).value = 4
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # escape in the question means "keep editing"
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#f-dose", Input).value == "56"
