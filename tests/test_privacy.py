@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 
-from kapjournal.cli import main
+from kapjournal.cli import load_all_commands, main
 from kapjournal.core import errors
 from kapjournal.core.journal import Journal
 from tests.adversarial.helpers import CLI_BOOT, ROOT, run_cli, subprocess_env
@@ -195,6 +195,7 @@ def test_privacy_cli_flow_in_network_namespace(tmp_path: Path) -> None:
 
 
 def _all_params() -> list[tuple[str, click.Parameter]]:
+    load_all_commands()  # commands are loaded lazily; walk every one
     found: list[tuple[str, click.Parameter]] = [("kapjournal", p) for p in main.params]
 
     def walk(group: click.Group, prefix: str) -> None:

@@ -3,7 +3,10 @@
 ``kapjournal`` with no subcommand opens the TUI; the app module is imported
 lazily so scripted commands (``add``, ``search``...) start fast and never load
 Textual. Each group of commands lives in its own module and registers itself
-on :data:`main` (see the imports at the bottom).
+on :data:`main` when imported. Those modules are imported lazily too: the
+group looks a command's module up in :data:`COMMAND_MODULES` only when that
+command runs (``kapjournal add`` never loads search, export or import code);
+``--help`` imports them all to list every command with its own short help.
 
 Errors: every ``KapError`` becomes one line on stderr and exit code 2; a
 traceback is never shown.
@@ -11,6 +14,7 @@ traceback is never shown.
 
 from __future__ import annotations
 
+import importlib
 import os
 import stat
 import sys
@@ -40,8 +44,64 @@ class State:
         return self._vault if self._vault is not None else default_vault_path()
 
 
+# Command name -> the module in kapjournal.cli that defines it (the one place
+# to register a new command; tests check it against what the modules define).
+COMMAND_MODULES: dict[str, str] = {
+    "init": "vault_cmds",
+    "add": "vault_cmds",
+    "list": "vault_cmds",
+    "show": "vault_cmds",
+    "passwd": "vault_cmds",
+    "verify": "vault_cmds",
+    "backup": "vault_cmds",
+    "recovery-code": "recovery_cmds",
+    "recover": "recovery_cmds",
+    "restore": "recovery_cmds",
+    "rekey": "recovery_cmds",
+    "search": "search_cmds",
+    "export": "export_cmds",
+    "keygen": "export_cmds",
+    "review": "export_cmds",
+    "import": "import_cmds",
+    "session": "session_cmds",
+    "course": "session_cmds",
+    "due": "session_cmds",
+    "checkin": "session_cmds",
+    "pack": "session_cmds",
+    "appointment": "session_cmds",
+    "crisis": "session_cmds",
+    "timeline": "timeline_cmds",
+    "insight": "timeline_cmds",
+    "demo": "demo_cmds",
+}
+
+
+def load_command_module(module: str) -> None:
+    """Import ``kapjournal.cli.<module>``, which registers its commands on :data:`main`."""
+    importlib.import_module(f"kapjournal.cli.{module}")
+
+
+def load_all_commands() -> None:
+    """Register every command (for --help, and for tests that walk the whole CLI)."""
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        load_command_module(module)
+
+
 class KapGroup(click.Group):
-    """A click group that turns ``KapError`` into a calm message and exit 2."""
+    """A click group that turns ``KapError`` into a calm message and exit 2.
+
+    Commands are loaded lazily from :data:`COMMAND_MODULES` (the documented
+    click pattern for lazy subcommands); commands registered eagerly with
+    ``@main.command()`` work as usual.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            load_command_module(COMMAND_MODULES[cmd_name])
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -162,14 +222,3 @@ def open_journal(state: State, *, readonly: bool = False) -> Any:
 
 def is_tty() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-# Command modules register themselves on ``main``.
-from kapjournal.cli import demo_cmds as _demo_cmds  # noqa: E402,F401
-from kapjournal.cli import export_cmds as _export_cmds  # noqa: E402,F401
-from kapjournal.cli import import_cmds as _import_cmds  # noqa: E402,F401
-from kapjournal.cli import recovery_cmds as _recovery_cmds  # noqa: E402,F401
-from kapjournal.cli import search_cmds as _search_cmds  # noqa: E402,F401
-from kapjournal.cli import session_cmds as _session_cmds  # noqa: E402,F401
-from kapjournal.cli import timeline_cmds as _timeline_cmds  # noqa: E402,F401
-from kapjournal.cli import vault_cmds as _vault_cmds  # noqa: E402,F401
