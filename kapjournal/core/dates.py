@@ -15,9 +15,6 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from dateutil import parser as du_parser
-from dateutil.relativedelta import relativedelta
-
 from kapjournal.core.errors import InvalidInput
 
 _RELATIVE = re.compile(
@@ -32,6 +29,26 @@ MAX_YEAR = 2200
 
 def _local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain_iso_day(raw: str) -> datetime | None:
+    """``YYYY-MM-DD`` without dateutil (it costs ~15 ms to import); None otherwise."""
+    if not _ISO_DAY.fullmatch(raw):
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(raw), time())
+    except ValueError:
+        return None  # dateutil gives the message
+
+
+def _dateutil_parse(raw: str, current: datetime) -> datetime:
+    from dateutil import parser as du_parser
+
+    parsed: datetime = du_parser.parse(raw, default=datetime.combine(current.date(), time()))
+    return parsed
 
 
 def parse_when(
@@ -65,11 +82,13 @@ def parse_when(
     match = _RELATIVE.match(low)
     if match:
         sign, amount, unit = match.groups()
+        from dateutil.relativedelta import relativedelta  # lazy: ~15 ms of start-up
+
         delta = relativedelta(**{_UNITS[unit[0]]: int(amount)})  # type: ignore[arg-type]
         moved = current + delta if sign == "+" else current - delta
         return _at(moved.date(), current, end_of_day)
     try:
-        parsed = du_parser.parse(raw, default=datetime.combine(current.date(), time()))
+        parsed = _plain_iso_day(raw) or _dateutil_parse(raw, current)
     except (ValueError, OverflowError, TypeError) as err:
         raise InvalidInput(
             f"'{raw}' is not a date I can read. Try 2026-01-31, 'yesterday' or '2w'."
