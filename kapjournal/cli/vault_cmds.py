@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,7 @@ from kapjournal.cli import (
     pass_state,
 )
 from kapjournal.core.errors import InvalidInput, VaultExists
+from kapjournal.core.models import Entry
 
 DISCLAIMER = (
     "kapjournal supports your treatment; it does not replace your care team. "
@@ -118,17 +120,33 @@ def list_(state: State, count: int) -> None:
 
     journal = open_journal(state, readonly=True)
     try:
-        entries = journal.entries()[:count]
+        rows = newest_entries(journal, count)
     finally:
         journal.close()
-    if not entries:
+    if not rows:
         click.echo("No entries yet. Add one with: kapjournal add")
         return
-    for e in entries:
-        line = clean_line(e.first_line)
+    for entry_id, created, first_line in rows:
+        line = clean_line(first_line).strip()
         if len(line) > 60:
             line = line[:59] + "…"
-        click.echo(f"{e.id[:8]}  {e.created:%Y-%m-%d %H:%M}  {line}")
+        click.echo(f"{entry_id[:8]}  {created:%Y-%m-%d %H:%M}  {line}")
+
+
+def newest_entries(journal: Any, count: int) -> list[tuple[str, datetime, str]]:
+    """(id, created, first line) of the newest entries, newest first (ties: id descending).
+
+    Read from the sealed search-index image when it is fresh, which needs no
+    entry to be decrypted; otherwise (no image, or saved since) from the
+    decrypted entries. Both give the same rows; the list prints them alike.
+    """
+    from kapjournal.core.index import newest_from_image
+
+    items = newest_from_image(journal, count)
+    if items is not None:
+        return [(i.id, i.created, i.first_line) for i in items]
+    entries = sorted(journal.all(Entry), key=lambda e: (e.created, e.id), reverse=True)
+    return [(e.id, e.created, e.first_line) for e in entries[:count]]
 
 
 @main.command()

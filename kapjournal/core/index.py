@@ -709,6 +709,31 @@ class SearchIndex:
                 for r in self._db().execute(sql, args)
             ]
 
+    def newest_entries(self, limit: int) -> list[ListItem]:
+        """The ``limit`` newest entries, ordered exactly like decrypted entries would be.
+
+        Newest first by creation time, ties broken by id (descending), so the
+        result does not depend on the order documents were indexed in. Row ids
+        only keep millisecond buckets in order, so every row from the bucket
+        before the last one kept is read too, and the few rows sorted in Python.
+        """
+        with self._lock:
+            db = self._db()
+            row = db.execute(
+                "SELECT rowid FROM docs WHERE kind = 'entry' ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (max(0, limit - 1),),
+            ).fetchone()
+            sql = "SELECT id, created_iso, first_line FROM docs WHERE kind = 'entry'"
+            args: tuple[Any, ...] = ()
+            if row is not None:
+                sql += " AND rowid >= ?"
+                args = ((((int(row[0]) >> _KEY_SHIFT) - 1) << _KEY_SHIFT),)
+            items = [
+                ListItem(r[0], datetime.fromisoformat(r[1]), r[2]) for r in db.execute(sql, args)
+            ]
+        items.sort(key=lambda item: (item.created, item.id), reverse=True)
+        return items[:limit]
+
 
 # ---------------------------------------------------------------- the service
 
@@ -858,38 +883,7 @@ class SearchService:
 
     def _load_image(self) -> tuple[SearchIndex, bool] | None:
         """The stored image and whether it is fresh; None when missing or damaged."""
-        vault = self.journal.vault
-        header = _read_image_header(vault)
-        if header is None:
-            return None
-        size, parts, tag = header["size"], header["parts"], bytes.fromhex(header["tag"])
-        buf = bytearray(size)
-        offset = 0
-        for i in range(parts):
-            try:
-                record = vault.get(_part_id(i))
-            except (RecordNotFound, RecordDamaged, InvalidInput):
-                return None
-            plain = record.plaintext
-            del record  # decrypted one part at a time: the peak stays near one image
-            if plain[: len(tag)] != tag or offset + len(plain) - len(tag) > size:
-                return None  # a part from another save
-            view = memoryview(plain)[len(tag) :]
-            buf[offset : offset + len(view)] = view
-            offset += len(view)
-            del view, plain
-        if offset != size:
-            return None
-        try:
-            index, generation = SearchIndex.deserialize(buf)
-        except InvalidInput:
-            return None
-        finally:
-            del buf
-        if generation != header["generation"]:
-            index.close()
-            return None
-        return index, vault.generation == generation + 1
+        return load_image(self.journal.vault)
 
     def save(self, *, generation: int | None = None) -> bool:
         """Seal the index as the image records. Returns False when nothing was saved.
@@ -936,6 +930,60 @@ class SearchService:
             journal = self._journal_ref()
             if journal is not None:
                 journal.unsubscribe(self._on_change)
+
+
+def load_image(vault: Vault) -> tuple[SearchIndex, bool] | None:
+    """The stored image and whether it is fresh; None when missing or damaged.
+
+    Fresh means nothing was saved since the image was: it reflects every record.
+    """
+    header = _read_image_header(vault)
+    if header is None:
+        return None
+    size, parts, tag = header["size"], header["parts"], bytes.fromhex(header["tag"])
+    buf = bytearray(size)
+    offset = 0
+    for i in range(parts):
+        try:
+            record = vault.get(_part_id(i))
+        except (RecordNotFound, RecordDamaged, InvalidInput):
+            return None
+        plain = record.plaintext
+        del record  # decrypted one part at a time: the peak stays near one image
+        if plain[: len(tag)] != tag or offset + len(plain) - len(tag) > size:
+            return None  # a part from another save
+        view = memoryview(plain)[len(tag) :]
+        buf[offset : offset + len(view)] = view
+        offset += len(view)
+        del view, plain
+    if offset != size:
+        return None
+    try:
+        index, generation = SearchIndex.deserialize(buf)
+    except InvalidInput:
+        return None
+    finally:
+        del buf
+    if generation != header["generation"]:
+        index.close()
+        return None
+    return index, vault.generation == generation + 1
+
+
+def newest_from_image(journal: Journal, limit: int) -> list[ListItem] | None:
+    """The newest entries from a fresh sealed image, without decrypting any entry.
+
+    Returns None when there is no usable image or it is stale (the caller then
+    decrypts the entries instead). The loaded index is dropped before returning.
+    """
+    loaded = load_image(journal.vault)
+    if loaded is None:
+        return None
+    index, fresh = loaded
+    try:
+        return index.newest_entries(limit) if fresh else None
+    finally:
+        index.close()
 
 
 def _part_id(i: int) -> bytes:
