@@ -18,6 +18,7 @@ import importlib
 import os
 import stat
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -207,14 +208,57 @@ def ask_new_passphrase(prompt: str = "New passphrase") -> str:
         return first
 
 
-def open_journal(state: State, *, readonly: bool = False) -> Any:
-    """Unlock the vault for a command (the KDF runs here)."""
+def _import_quietly(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001,S112 - the command's own import reports it
+            continue
+
+
+def unlock_journal(
+    path: Path, passphrase: str, *, readonly: bool = False, prepare: tuple[str, ...] = ()
+) -> Any:
+    """``Journal.unlock``, importing the journal and ``prepare`` modules meanwhile.
+
+    Argon2id runs in native code without Python's global lock (and takes most
+    of a command's time), so a helper thread imports the modules the command
+    needs next while the key is derived. Nothing secret is touched by that
+    thread; the passphrase and keys stay in this one.
+    """
+    from kapjournal.core.vault import Vault
+
+    helper = threading.Thread(
+        target=_import_quietly,
+        args=(("kapjournal.core.journal", *prepare),),
+        name="kapjournal-imports",
+        daemon=True,
+    )
+    helper.start()
+    try:
+        vault = Vault.unlock(path, passphrase, readonly=readonly)
+    finally:
+        helper.join()
     from kapjournal.core.journal import Journal
+
+    try:
+        return Journal(vault)
+    except BaseException:
+        vault.close()
+        raise
+
+
+def open_journal(state: State, *, readonly: bool = False, prepare: tuple[str, ...] = ()) -> Any:
+    """Unlock the vault for a command (the KDF runs here).
+
+    ``prepare``: modules the command uses after unlocking; they are imported
+    while the key is derived (see :func:`unlock_journal`).
+    """
     from kapjournal.core.vault import read_header
 
     read_header(state.vault)  # clear "not found / not a vault" before asking
     passphrase = ask_passphrase(state)
-    journal = Journal.unlock(state.vault, passphrase, readonly=readonly)
+    journal = unlock_journal(state.vault, passphrase, readonly=readonly, prepare=prepare)
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal

@@ -139,7 +139,9 @@ def export(
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
     try:
-        journal = open_journal(state, readonly=False)
+        renderer = {"html": "html", "md": "markdown", "json": "jsonfmt"}.get(fmt, "plaintext")
+        prepare = tuple(f"kapjournal.core.export.{m}" for m in (renderer, "plaintext"))
+        journal = open_journal(state, readonly=False, prepare=prepare)
     except BaseException:
         gc.enable()
         raise

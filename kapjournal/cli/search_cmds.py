@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from kapjournal.cli import State, ask_passphrase, is_tty, main, pass_state
+from kapjournal.cli import State, ask_passphrase, is_tty, main, pass_state, unlock_journal
 from kapjournal.core.errors import VaultBusy
 from kapjournal.core.sanitize import clean, clean_line
 
@@ -21,15 +21,15 @@ JSON_SCHEMA_VERSION = 1
 
 def _open(state: State) -> Any:
     """Unlock for writing (to refresh the image) or, if the app holds the vault, read-only."""
-    from kapjournal.core.journal import Journal
     from kapjournal.core.vault import read_header
 
     read_header(state.vault)
     passphrase = ask_passphrase(state)
+    prepare = ("kapjournal.core.index",)
     try:
-        journal = Journal.unlock(state.vault, passphrase)
+        journal = unlock_journal(state.vault, passphrase, prepare=prepare)
     except VaultBusy:
-        journal = Journal.unlock(state.vault, passphrase, readonly=True)
+        journal = unlock_journal(state.vault, passphrase, readonly=True, prepare=prepare)
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal

@@ -118,7 +118,7 @@ def list_(state: State, count: int) -> None:
     """List recent entries, newest first."""
     from kapjournal.core.sanitize import clean_line
 
-    journal = open_journal(state, readonly=True)
+    journal = open_journal(state, readonly=True, prepare=("kapjournal.core.index",))
     try:
         rows = newest_entries(journal, count)
     finally:

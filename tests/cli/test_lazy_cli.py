@@ -97,3 +97,25 @@ def test_cli_unknown_command_is_a_usage_error() -> None:
     res = CliRunner().invoke(main, ["no-such-command"])
     assert res.exit_code == 2
     assert "No such command" in res.output
+
+
+def test_cli_unlock_journal_imports_prepared_modules_and_checks_the_passphrase(
+    vault_path: Path,
+) -> None:
+    import pytest
+
+    from kapjournal.cli import unlock_journal
+    from kapjournal.core.errors import WrongPassphrase
+    from kapjournal.core.journal import Journal
+    from tests.conftest import PASSPHRASE
+
+    Journal.create(vault_path, PASSPHRASE).close()
+    with pytest.raises(WrongPassphrase):
+        unlock_journal(vault_path, "not the passphrase", prepare=("kapjournal.core.index",))
+    journal = unlock_journal(vault_path, PASSPHRASE, prepare=("kapjournal.core.no_such_module",))
+    try:
+        assert isinstance(journal, Journal)
+        journal.add_entry("still works after a failed warm-up import")
+    finally:
+        journal.close()
+    assert "kapjournal.core.index" in sys.modules
