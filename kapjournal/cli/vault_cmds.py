@@ -136,9 +136,9 @@ def list_(state: State, count: int) -> None:
 def newest_entries(journal: Any, count: int) -> list[tuple[str, datetime, str]]:
     """(id, created, first line) of the newest entries, newest first (ties: id descending).
 
-    Read from the sealed search-index image when it is fresh, which needs no
-    entry to be decrypted; otherwise (no image, or saved since) from the
-    decrypted entries. Both give the same rows; the list prints them alike.
+    Read from the sealed search-index image when there is one (decrypting only
+    records saved since it was written); otherwise from the decrypted entries.
+    Both give the same rows; the list prints them alike.
     """
     from kapjournal.core.index import newest_from_image
 

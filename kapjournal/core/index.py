@@ -971,17 +971,22 @@ def load_image(vault: Vault) -> tuple[SearchIndex, bool] | None:
 
 
 def newest_from_image(journal: Journal, limit: int) -> list[ListItem] | None:
-    """The newest entries from a fresh sealed image, without decrypting any entry.
+    """The newest entries from the sealed image, decrypting only what changed since.
 
-    Returns None when there is no usable image or it is stale (the caller then
-    decrypts the entries instead). The loaded index is dropped before returning.
+    A fresh image is used as it is; a stale one is brought up to date in
+    memory (only records saved since are decrypted; nothing is written, so this
+    works read-only). Returns None when there is no usable image or so much
+    changed that decrypting every entry is cheaper: the caller then does that.
+    The loaded index is dropped before returning.
     """
     loaded = load_image(journal.vault)
     if loaded is None:
         return None
     index, fresh = loaded
     try:
-        return index.newest_entries(limit) if fresh else None
+        if not fresh and not _refresh(journal, index):
+            return None
+        return index.newest_entries(limit)
     finally:
         index.close()
 

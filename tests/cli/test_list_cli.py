@@ -100,22 +100,39 @@ def test_list_output_is_identical_from_image_and_from_entries(
     assert len(from_image.splitlines()) == min(int(count), len(BODIES) + 2 + 4 + 3)
 
 
-def test_list_falls_back_to_entries_when_the_image_is_stale(
-    vault_path: Path, passphrase_file: Path
+def _add_after_image(vault: Path) -> Entry:
+    journal = Journal.unlock(vault, PASSPHRASE)
+    try:
+        return journal.save(Entry.new("written after the image", now=BASE + timedelta(days=9)))
+    finally:
+        journal.close()
+
+
+def test_list_uses_a_stale_image_after_decrypting_only_what_changed(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fill(vault_path)
     _save_image(vault_path)
-    journal = Journal.unlock(vault_path, PASSPHRASE)
-    try:
-        newest = journal.save(Entry.new("written after the image", now=BASE + timedelta(days=9)))
-    finally:
-        journal.close()
-    assert _image_rows(vault_path, 3) is None  # stale: not used
-    out = _list(vault_path, passphrase_file, "-n", "3").splitlines()
-    assert out[0].startswith(newest.id[:8])
-    assert out[0].endswith("written after the image")
-    _save_image(vault_path)  # refreshed: the image path shows the new entry as well
-    assert _list(vault_path, passphrase_file, "-n", "3").splitlines() == out
+    newest = _add_after_image(vault_path)  # the image is stale now
+    rows = _image_rows(vault_path, 3)
+    assert rows is not None and rows[0] == newest.id  # refreshed in memory
+    real_all = Journal.all
+
+    def no_entry_decryption(self: Journal, cls: type) -> list:  # type: ignore[type-arg]
+        assert cls is not Entry, "list decrypted every entry for one change"
+        return real_all(self, cls)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Journal, "all", no_entry_decryption)
+        from_image = _list(vault_path, passphrase_file, "-n", "3")
+    # Now force the full fallback, as when too much changed since the image.
+    monkeypatch.setattr("kapjournal.core.index.REFRESH_FLOOR", 0)
+    monkeypatch.setattr("kapjournal.core.index.REFRESH_LIMIT", 0.0)
+    assert _image_rows(vault_path, 3) is None
+    from_entries = _list(vault_path, passphrase_file, "-n", "3")
+    assert from_image == from_entries
+    first = from_image.splitlines()[0]
+    assert first.startswith(newest.id[:8]) and first.endswith("written after the image")
 
 
 def test_list_lines_are_clean_and_short(vault_path: Path, passphrase_file: Path) -> None:
