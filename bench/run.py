@@ -257,9 +257,7 @@ def operations(helps: dict[str, str], export_to: Path) -> list[Op]:
     add_text = "A short note written by the benchmark."
     return [
         Op("start", "start-up only (--version)", ["--version"], ["--version"], baseline=True),
-        Op(
-            "list", "unlock + list last 20 (no index image yet)", ["list", "-n", "20"], ["-n", "20"]
-        ),
+        Op("list", "unlock + list last 20 (no index image)", ["list", "-n", "20"], ["-n", "20"]),
         Op(
             "rare",
             "search rare word (0.01%)",
