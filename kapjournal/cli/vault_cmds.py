@@ -18,7 +18,6 @@ from kapjournal.cli import (
     pass_state,
 )
 from kapjournal.core.errors import InvalidInput, VaultExists
-from kapjournal.core.models import Entry
 
 DISCLAIMER = (
     "kapjournal supports your treatment; it does not replace your care team. "
@@ -141,6 +140,7 @@ def newest_entries(journal: Any, count: int) -> list[tuple[str, datetime, str]]:
     Both give the same rows; the list prints them alike.
     """
     from kapjournal.core.index import newest_from_image
+    from kapjournal.core.models import Entry
 
     items = newest_from_image(journal, count)
     if items is not None:
