@@ -33,3 +33,13 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean`, and also folds newlines into spaces (for one-line lists)."""
     return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def has_unsafe(text: str) -> bool:
+    """True when ``text`` holds a character that :func:`clean` would replace."""
+    return _UNSAFE.search(text) is not None
+
+
+def drop_unsafe(text: str) -> str:
+    """Remove terminal-active characters (for layouts that count them as zero-width)."""
+    return _UNSAFE.sub("", text)
