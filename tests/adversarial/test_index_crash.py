@@ -81,7 +81,9 @@ def test_index_crash_during_build_and_save_loses_nothing(vault_path: Path) -> No
     rng = random.Random(seed)
     with Journal.create(vault_path, PASSPHRASE) as j:
         with j.transaction():
-            acked = {j.add_entry(f"{WORD} seed {i} " + "words " * 30).id for i in range(SEED_ENTRIES)}
+            acked = {
+                j.add_entry(f"{WORD} seed {i} " + "words " * 30).id for i in range(SEED_ENTRIES)
+            }
         service_for(j).ensure(save=True)  # start with a saved image
         drop_service(j, save=False)
     saves = 0

@@ -161,4 +161,3 @@ async def test_tui_escapes_inert_in_review_of_hostile_export(vault_path: Path) -
         results.highlighted = 0
         await pilot.pause()
         assert "zebrafinch" in assert_inert(app, "review search")
-
