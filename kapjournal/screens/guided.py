@@ -25,9 +25,9 @@ from kapjournal.core.models import Draft, Entry, SafetyEvent
 from kapjournal.core.prompts import Prompt, PromptPack
 from kapjournal.core.sanitize import clean, clean_line
 from kapjournal.screens.base import JournalScreen
-from kapjournal.widgets.safe_text_area import SafeTextArea
 from kapjournal.screens.crisis import CrisisScreen
 from kapjournal.widgets.pick_one import PickOne
+from kapjournal.widgets.safe_text_area import SafeTextArea
 from kapjournal.widgets.scale_picker import ScalePicker
 
 YES, NO = "yes", "no"
