@@ -25,7 +25,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 async def test_screenshot_home_on_demo_vault(tmp_path: Path) -> None:
     vault = build_demo(tmp_path / "demo.kapj", today=DEMO_TODAY, tz=UTC)
     app = make_app(vault)
-    async with app.run_test(size=(100, 30)) as pilot:
+    # Wide enough for every feature key in the footer.
+    async with app.run_test(size=(124, 32)) as pilot:
         await settle(pilot)
         field = app.screen.query_one("#unlock-passphrase", Input)
         field.value = DEMO_PASSPHRASE

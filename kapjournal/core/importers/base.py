@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kapjournal.core.errors import ImportFailed
-from kapjournal.core.models import CheckIn, Entry, Insight, Model
+from kapjournal.core.models import CheckIn, Entry, Insight, Model, new_id
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_BODY_BYTES = 1024 * 1024
@@ -232,3 +232,74 @@ def tag_list(raw: list[str]) -> tuple[str, ...]:
         if tag is not None:
             seen.setdefault(tag, None)
     return tuple(seen)
+
+
+def text_list(path: Path, where: str, obj: dict[str, Any], name: str, noun: str) -> list[str]:
+    """An optional JSON list field whose items must all be text (``noun``: "tag")."""
+    values = get_field(path, where, obj, name, list) or []
+    if not all(isinstance(v, str) for v in values):
+        raise fail(path, where, f"every {noun} must be text")
+    return values
+
+
+def load_entries_list(path: Path, label: str) -> list[Any]:
+    """Read a JSON export shaped ``{"entries": [...]}`` (jrnl, Day One), within the limits."""
+    doc = load_json(path, read_limited(path))
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise fail(path, None, f'not a {label} JSON export (no "entries" list)')
+    raw_entries: list[Any] = doc["entries"]
+    check_count(path, len(raw_entries))
+    return raw_entries
+
+
+def each_entry_object(
+    path: Path, raw_entries: list[Any], progress: Progress | None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield ``("entry N", object)`` for each JSON entry, reporting progress as it goes."""
+    total = len(raw_entries)
+    for n, raw in enumerate(raw_entries, start=1):
+        where = f"entry {n}"
+        if not isinstance(raw, dict):
+            raise fail(path, where, "expected an object")
+        yield where, raw
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
+    if progress is not None:
+        progress(total, total)
+
+
+def entry_item(
+    path: Path,
+    where: str,
+    when: datetime,
+    body: str,
+    *,
+    title: str = "",
+    tags: tuple[str, ...] = (),
+    starred: bool = False,
+    insight_text: Callable[[Entry], str] | None = None,
+) -> ImportedItem:
+    """A checked imported entry; a starred one also becomes an :class:`Insight`.
+
+    ``insight_text`` picks the insight's words from the entry (default: the
+    title, else the first 200 characters of the body).
+    """
+    check_text(path, where, "title", title)
+    check_text(path, where, "text", body)
+    when = check_date(path, where, when)
+    entry = Entry(
+        id=new_id(),
+        created=when,
+        modified=when,
+        title=title,
+        body=body,
+        tags=tags,
+        source="import",
+    )
+    item = ImportedItem(entry, where=where)
+    if starred:
+        text = insight_text(entry) if insight_text is not None else (title or body[:200])
+        item.insights.append(
+            Insight(id=new_id(), created=when, text=text, entry_id=entry.id, tags=tags)
+        )
+    return item

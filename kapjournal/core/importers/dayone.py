@@ -12,24 +12,21 @@ import contextlib
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kapjournal.core.importers.base import (
-    PROGRESS_EVERY,
-    ImportedItem,
     ImportResult,
     Progress,
-    check_count,
     check_date,
     check_text,
+    each_entry_object,
+    entry_item,
     fail,
     get_field,
-    load_json,
-    read_limited,
+    load_entries_list,
     tag_list,
+    text_list,
 )
-from kapjournal.core.models import Entry, Insight, new_id
 
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
@@ -49,17 +46,9 @@ def parse_dayone_json(path: Path, progress: Progress | None = None) -> ImportRes
     Raises:
         ImportFailed: naming the entry and the problem.
     """
-    doc = load_json(path, read_limited(path))
-    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-        raise fail(path, None, 'not a Day One JSON export (no "entries" list)')
-    raw_entries: list[Any] = doc["entries"]
-    check_count(path, len(raw_entries))
+    raw_entries = load_entries_list(path, "Day One")
     result = ImportResult("dayone-json", str(path))
-    total = len(raw_entries)
-    for n, raw in enumerate(raw_entries, start=1):
-        where = f"entry {n}"
-        if not isinstance(raw, dict):
-            raise fail(path, where, "expected an object")
+    for where, raw in each_entry_object(path, raw_entries, progress):
         stamp = get_field(path, where, raw, "creationDate", str, required=True)
         try:
             when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
@@ -73,32 +62,17 @@ def parse_dayone_json(path: Path, progress: Progress | None = None) -> ImportRes
         text = get_field(path, where, raw, "text", str) or ""
         check_text(path, where, "text", text)
         body = _ESCAPED.sub(r"\1", text).strip()
-        raw_tags = get_field(path, where, raw, "tags", list) or []
-        if not all(isinstance(t, str) for t in raw_tags):
-            raise fail(path, where, "every tag must be text")
+        raw_tags = text_list(path, where, raw, "tags", "tag")
         starred = bool(get_field(path, where, raw, "starred", bool))
-        entry = Entry(
-            id=new_id(),
-            created=when,
-            modified=when,
-            body=body,
-            tags=tag_list(raw_tags),
-            source="import",
-        )
-        item = ImportedItem(entry, where=where)
-        if starred:
-            item.insights.append(
-                Insight(
-                    id=new_id(),
-                    created=when,
-                    text=entry.first_line[:500],
-                    entry_id=entry.id,
-                    tags=entry.tags,
-                )
+        result.items.append(
+            entry_item(
+                path,
+                where,
+                when,
+                body,
+                tags=tag_list(raw_tags),
+                starred=starred,
+                insight_text=lambda entry: entry.first_line[:500],
             )
-        result.items.append(item)
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n, total)
-    if progress is not None:
-        progress(total, total)
+        )
     return result

@@ -13,24 +13,22 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from kapjournal.core.importers.base import (
     PROGRESS_EVERY,
-    ImportedItem,
     ImportResult,
     Progress,
     check_count,
-    check_date,
-    check_text,
     decode_text,
+    each_entry_object,
+    entry_item,
     fail,
     get_field,
-    load_json,
+    load_entries_list,
     read_limited,
     tag_list,
+    text_list,
 )
-from kapjournal.core.models import Entry, Insight, new_id
 
 _HEADER = re.compile(
     r"^\[((\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?)\] ?", re.MULTILINE
@@ -54,41 +52,6 @@ def split_title(text: str) -> tuple[str, str]:
 
 def at_tags(text: str) -> list[str]:
     return [m.group(1) for m in _AT_TAG.finditer(text)]
-
-
-def _make_item(
-    path: Path,
-    where: str,
-    when: datetime,
-    title: str,
-    body: str,
-    tags: tuple[str, ...],
-    starred: bool,
-) -> ImportedItem:
-    check_text(path, where, "title", title)
-    check_text(path, where, "text", body)
-    when = check_date(path, where, when)
-    entry = Entry(
-        id=new_id(),
-        created=when,
-        modified=when,
-        title=title,
-        body=body,
-        tags=tags,
-        source="import",
-    )
-    item = ImportedItem(entry, where=where)
-    if starred:
-        item.insights.append(
-            Insight(
-                id=new_id(),
-                created=when,
-                text=title or body[:200],
-                entry_id=entry.id,
-                tags=tags,
-            )
-        )
-    return item
 
 
 def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult:
@@ -128,7 +91,9 @@ def parse_jrnl_txt(path: Path, progress: Progress | None = None) -> ImportResult
             lines[0] = lines[0].rstrip().rstrip("*").rstrip()
         title, body = split_title("\n".join(lines))
         tags = tag_list(at_tags(title + "\n" + body))
-        result.items.append(_make_item(path, where, when, title, body, tags, starred))
+        result.items.append(
+            entry_item(path, where, when, body, title=title, tags=tags, starred=starred)
+        )
         if progress is not None and (n + 1) % PROGRESS_EVERY == 0:
             progress(n + 1, total)
     if progress is not None:
@@ -142,17 +107,9 @@ def parse_jrnl_json(path: Path, progress: Progress | None = None) -> ImportResul
     Raises:
         ImportFailed: naming the entry and the problem.
     """
-    doc = load_json(path, read_limited(path))
-    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-        raise fail(path, None, 'not a jrnl JSON export (no "entries" list)')
-    raw_entries: list[Any] = doc["entries"]
-    check_count(path, len(raw_entries))
+    raw_entries = load_entries_list(path, "jrnl")
     result = ImportResult("jrnl-json", str(path))
-    total = len(raw_entries)
-    for n, raw in enumerate(raw_entries, start=1):
-        where = f"entry {n}"
-        if not isinstance(raw, dict):
-            raise fail(path, where, "expected an object")
+    for where, raw in each_entry_object(path, raw_entries, progress):
         title = get_field(path, where, raw, "title", str) or ""
         body = get_field(path, where, raw, "body", str) or ""
         day = get_field(path, where, raw, "date", str, required=True)
@@ -163,16 +120,12 @@ def parse_jrnl_json(path: Path, progress: Progress | None = None) -> ImportResul
             raise fail(
                 path, where, "the date or time is not valid (expected YYYY-MM-DD, HH:MM)"
             ) from err
-        raw_tags = get_field(path, where, raw, "tags", list) or []
-        if not all(isinstance(t, str) for t in raw_tags):
-            raise fail(path, where, "every tag must be text")
+        raw_tags = text_list(path, where, raw, "tags", "tag")
         starred = bool(get_field(path, where, raw, "starred", bool))
-        tags = tag_list(list(raw_tags) + at_tags(title + "\n" + body))
+        tags = tag_list(raw_tags + at_tags(title + "\n" + body))
         result.items.append(
-            _make_item(path, where, when, title.strip(), body.strip(), tags, starred)
+            entry_item(
+                path, where, when, body.strip(), title=title.strip(), tags=tags, starred=starred
+            )
         )
-        if progress is not None and n % PROGRESS_EVERY == 0:
-            progress(n, total)
-    if progress is not None:
-        progress(total, total)
     return result
