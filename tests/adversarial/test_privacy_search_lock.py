@@ -104,3 +104,27 @@ async def test_privacy_lock_and_quit_clear_screen_and_scrollback(vault_path: Pat
         await pilot.press("ctrl+q")
         await settle(pilot)
     assert written.count(CLEAR_TERMINAL) == 2  # and once more on the way out
+
+
+async def test_privacy_review_viewer_clears_terminal_and_offers_no_screenshot(
+    tmp_path: Path,
+) -> None:
+    from kapjournal.core.export import render
+    from kapjournal.core.export.jsonfmt import read_document
+    from kapjournal.core.export.model import ExportOptions, build_document
+    from kapjournal.screens.review import ReviewApp
+
+    vault = tmp_path / "v" / "journal.kapj"
+    _vault_with_words(vault)
+    with Journal.unlock(vault, PASSPHRASE, readonly=True) as j:
+        doc = read_document(render(build_document(j, ExportOptions()), "json"))
+    app = ReviewApp(doc, title="share.json")
+    written: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        assert app._driver is not None
+        app._driver.write = written.append  # type: ignore[method-assign]
+        await pilot.pause()
+        titles = [c.title.lower() for c in app.get_system_commands(app.screen)]
+        assert titles and not any("screenshot" in t for t in titles)
+        assert CLEAR_TERMINAL not in written
+    assert written.count(CLEAR_TERMINAL) == 1
