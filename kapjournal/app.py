@@ -66,6 +66,10 @@ CRASH_MESSAGE = (
 )
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
+# Cursor home, erase the screen, erase the scrollback (xterm "E3", also understood by
+# VTE, kitty, iTerm2, Windows Terminal...). Written on lock and on exit so no journal
+# text stays in the terminal: some terminals copy the alternate screen into scrollback.
+CLEAR_TERMINAL = "\x1b[H\x1b[2J\x1b[3J"
 # Events that count as the user being present (for auto-lock).
 _ACTIVITY = (
     events.Key,
@@ -214,6 +218,8 @@ class KapJournalApp(App[None]):
         self._close_journal()
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        # The new unlock screen paints the whole terminal again after this.
+        self.clear_terminal()
         self.push_screen(self._unlock_screen())
         if reason == "idle":
             self.notify("Locked after a quiet while. Your writing was kept.", timeout=8)
@@ -226,6 +232,17 @@ class KapJournalApp(App[None]):
                 # Locking must always finish, whatever a screen does.
                 with contextlib.suppress(Exception):
                     before_lock()
+
+    def clear_terminal(self) -> None:
+        """Erase the terminal's screen and scrollback (best effort: some terminals
+        ignore the scrollback part, and nothing can reach a screenshot or a log the
+        terminal itself keeps)."""
+        driver = self._driver
+        if driver is None:
+            return
+        with contextlib.suppress(Exception):
+            driver.write(CLEAR_TERMINAL)
+            driver.flush()
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copy inside the app only. Textual would also send the text to the system
@@ -366,6 +383,8 @@ class KapJournalApp(App[None]):
 
     def on_unmount(self) -> None:
         self._close_journal()
+        # Last thing before Textual leaves the alternate screen: wipe what was shown.
+        self.clear_terminal()
 
 
 def run_app(vault: Path, *, demo_passphrase: str | None = None) -> None:

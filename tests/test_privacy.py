@@ -165,6 +165,21 @@ def _flow(env: dict[str, str], vault: Path, pw: Path, prefix: list[str]) -> None
     cli("verify")
     cli("backup", str(vault.parent / "b.kapj"))
     assert b"Verify OK" in cli("--vault", str(vault.parent / "b.kapj"), "verify")
+    # Search (builds and saves the sealed index), the timeline, an import, and an
+    # age export to a therapist key that review then opens: all offline.
+    assert marker.encode() in cli("search", marker)
+    source = vault.parent / "old-journal.txt"
+    source.write_text(f"[2024-01-05 09:12] Imported {marker} line.\nMore words.\n")
+    assert b"Imported 1 entries" in cli("import", str(source), "--from", "jrnl-txt")
+    assert b"Imported" in cli("search", marker, "imported")
+    cli("timeline")
+    key = vault.parent / "therapist.key"
+    public = cli("keygen", "-o", str(key)).decode().strip()
+    assert public.startswith("age1")
+    share = vault.parent / "share.json.age"
+    cli("export", "--format", "json", "--to", public, "-o", str(share))
+    assert share.read_bytes().startswith(b"age-encryption.org/v1")
+    assert marker.encode() in cli("review", str(share), "--identity", str(key), "--text")
 
 
 def test_privacy_cli_flow_with_socket_creation_blocked(tmp_path: Path) -> None:

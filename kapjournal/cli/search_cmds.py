@@ -14,7 +14,7 @@ import click
 
 from kapjournal.cli import State, ask_passphrase, is_tty, main, pass_state, unlock_journal
 from kapjournal.core.errors import VaultBusy
-from kapjournal.core.sanitize import clean, clean_line
+from kapjournal.core.sanitize import clean, clean_line, inert_json
 
 JSON_SCHEMA_VERSION = 1
 
@@ -102,7 +102,7 @@ def search(state: State, query: tuple[str, ...], as_json: bool, limit: int, by_d
             "query": text,
             "results": [r.to_dict() for r in results],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps(payload, ensure_ascii=False, indent=2)))
         return
     if not results:
         click.echo("No matches.", err=True)

@@ -9,6 +9,7 @@ import click
 
 from kapjournal.cli import State, main, open_journal, pass_state
 from kapjournal.core.errors import InvalidInput
+from kapjournal.core.sanitize import inert_json
 
 
 @main.command()
@@ -51,7 +52,7 @@ def timeline(
     finally:
         journal.close()
     if as_json:
-        click.echo(json.dumps(tl.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps(tl.to_dict(), ensure_ascii=False, indent=2)))
     else:
         click.echo(plain_text(tl))
 
@@ -145,7 +146,7 @@ def insight_list(state: State, bring: bool, as_json: bool) -> None:
             session = by_id.get(ins.session_id or "")
             item["session_number"] = index.number_of(session) if session else None
             data.append(item)
-        click.echo(json.dumps({"insights": data}, ensure_ascii=False, indent=2))
+        click.echo(inert_json(json.dumps({"insights": data}, ensure_ascii=False, indent=2)))
         return
     if not found:
         click.echo("No insights yet. Mark one with: kapjournal insight add ENTRY_ID")

@@ -33,3 +33,23 @@ def clean(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean`, and also folds newlines into spaces (for one-line lists)."""
     return clean(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def has_unsafe(text: str) -> bool:
+    """True when ``text`` holds a character that :func:`clean` would replace."""
+    return _UNSAFE.search(text) is not None
+
+
+def drop_unsafe(text: str) -> str:
+    """Remove terminal-active characters (for layouts that count them as zero-width)."""
+    return _UNSAFE.sub("", text)
+
+
+def inert_json(dumped: str) -> str:
+    """Escape terminal-active characters in ``json.dumps`` output as ``\\uXXXX``.
+
+    Lossless: the JSON decodes to exactly the same data. ``json.dumps`` already
+    escapes C0 controls; this also covers DEL, C1 controls and bidi overrides,
+    which it leaves raw when ``ensure_ascii=False``.
+    """
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)

@@ -20,9 +20,10 @@ from textual.widgets import Footer, Static, TextArea
 
 from kapjournal.core.errors import KapError
 from kapjournal.core.models import Draft, Entry, new_id
-from kapjournal.core.sanitize import clean, clean_line
+from kapjournal.core.sanitize import clean, clean_line, has_unsafe
 from kapjournal.core.tags import extract_tags
 from kapjournal.screens.base import JournalScreen
+from kapjournal.widgets.safe_text_area import SafeTextArea
 
 AUTOSAVE_SECONDS = 3.0
 # Saves run on the UI thread on purpose: one sealed record takes a few ms (measured
@@ -84,7 +85,7 @@ class EditorScreen(JournalScreen):
         if self.entry is not None and self.entry.answers:
             with VerticalScroll(id="editor-answers"):
                 yield Static(answers_text(self.entry), id="editor-answers-text")
-        yield TextArea(
+        yield SafeTextArea(
             self._initial,
             id="editor-body",
             soft_wrap=True,
@@ -105,8 +106,15 @@ class EditorScreen(JournalScreen):
         area = self.query_one("#editor-body", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        if self._initial == self._original:
+            # The text area splits lines at every Unicode line break (\r, \x85...) and
+            # joins them with one newline style: opening an entry is not a change.
+            self._original = area.text
         if self._had_draft:
             self._status("Restored from your autosaved draft.")
+        elif has_unsafe(self._initial):
+            # The characters stay in the saved text; they are only not drawn.
+            self._status("Some hidden control characters in this text are kept but not shown.")
         else:
             self._status("Markdown is fine. Ctrl+S saves; #tags become tags.")
         if self.entry is not None and self.entry.answers and not self._initial:

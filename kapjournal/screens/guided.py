@@ -27,6 +27,7 @@ from kapjournal.core.sanitize import clean, clean_line
 from kapjournal.screens.base import JournalScreen
 from kapjournal.screens.crisis import CrisisScreen
 from kapjournal.widgets.pick_one import PickOne
+from kapjournal.widgets.safe_text_area import SafeTextArea
 from kapjournal.widgets.scale_picker import ScalePicker
 
 YES, NO = "yes", "no"
@@ -174,7 +175,7 @@ class GuidedFlowScreen(JournalScreen):
         if prompt.kind == "words":
             words = " ".join(value) if isinstance(value, list) else ""
             return Input(words, placeholder=f"up to {prompt.max_words} words", id="guided-input")
-        area = TextArea(str(value or ""), id="guided-input", soft_wrap=True)
+        area = SafeTextArea(str(value or ""), id="guided-input", soft_wrap=True)
         area.show_line_numbers = False
         return area
 

@@ -14,11 +14,13 @@ user text is shown as plain ``rich.text.Text`` after ``sanitize.clean``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -173,6 +175,22 @@ class ReviewApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen(self.doc, title=self.file_title))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's screenshot command would write the patient's text to an SVG file.
+        for command in super().get_system_commands(screen):
+            if "screenshot" not in command.title.lower():
+                yield command
+
+    def on_unmount(self) -> None:
+        # Wipe the screen and scrollback before leaving (as the journal app does).
+        from kapjournal.app import CLEAR_TERMINAL
+
+        driver = self._driver
+        if driver is not None:
+            with contextlib.suppress(Exception):
+                driver.write(CLEAR_TERMINAL)
+                driver.flush()
 
 
 def run_review(doc: ExportDocument, *, title: str = "") -> None:

@@ -39,6 +39,7 @@ from kapjournal.core.session_form import (
     form_fields,
 )
 from kapjournal.screens.base import JournalScreen
+from kapjournal.widgets.safe_text_area import SafeTextArea
 from kapjournal.widgets.scale_picker import ScalePicker
 
 POINT_LABELS = {"pre": "Before", "40min": "At 40 min", "end": "At the end"}
@@ -219,7 +220,7 @@ class SessionFormScreen(JournalScreen):
                 ),
             )
             yield Static("Notes", classes="form--section")
-            yield TextArea(self.initial.get("notes", ""), id="form-notes", soft_wrap=True)
+            yield SafeTextArea(self.initial.get("notes", ""), id="form-notes", soft_wrap=True)
             yield Static("", id="form-summary")
             yield Button("Save", id="form-save", variant="primary")
         yield Footer()

@@ -264,8 +264,11 @@ def read_document(data: bytes, *, max_bytes: int = MAX_BYTES) -> ExportDocument:
     if not isinstance(label, str):
         raise _fail("'patient_label' should be text")
     numbers = _obj(raw.get("session_numbers", {}), "session_numbers")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in numbers.values()):
-        raise _fail("'session_numbers' should hold whole numbers")
+    if not all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_RECORDS
+        for v in numbers.values()
+    ):
+        raise _fail(f"'session_numbers' should hold whole numbers from 1 to {MAX_RECORDS}")
     titles = _obj(raw.get("pack_titles", {}), "pack_titles")
     if not all(isinstance(v, str) for v in titles.values()):
         raise _fail("'pack_titles' should hold text")
