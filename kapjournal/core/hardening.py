@@ -26,7 +26,8 @@ def _prctl() -> Any:
     """libc's ``prctl``: from the running program's own symbols when it has them.
 
     ``CDLL(None)`` costs nothing; ``ctypes.util.find_library`` (the fallback)
-    imports subprocess machinery and may run ``ldconfig``, ~25 ms per command.
+    imports subprocess machinery (~25 ms in a bare interpreter, a few ms in a
+    command that imports some of it anyway) and may run ``ldconfig``.
     """
     try:
         return ctypes.CDLL(None, use_errno=True).prctl
