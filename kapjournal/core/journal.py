@@ -65,6 +65,8 @@ class Journal:
         self._cache: dict[str, dict[str, Model]] = {}
         self.damaged: dict[str, str] = {}
         self._listeners: list[Listener] = []
+        self._pending: list[Change] | None = None
+        """Changes made inside an open transaction, announced after its commit."""
 
     # -- opening ------------------------------------------------------
 
@@ -239,11 +241,11 @@ class Journal:
 
         Listeners hear about the changes only after the commit succeeds.
         """
-        if getattr(self, "_pending", None) is not None:
+        if self._pending is not None:
             with self.vault.transaction():
                 yield
             return
-        self._pending: list[Change] | None = []
+        self._pending = []
         snapshot = {k: dict(v) for k, v in self._cache.items()}
         try:
             with self.vault.transaction():
@@ -257,7 +259,7 @@ class Journal:
             self._emit(change)
 
     def _record(self, change: Change) -> None:
-        pending = getattr(self, "_pending", None)
+        pending = self._pending
         if pending is not None:
             pending.append(change)
         else:
