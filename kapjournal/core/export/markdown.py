@@ -21,6 +21,7 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     ExportDocument,
     range_text,
+    summary_counts,
 )
 from kapjournal.core.models import CHECKIN_FIELDS
 
@@ -60,10 +61,6 @@ def _d(value: date | datetime) -> str:
     return value.strftime("%d %b %Y")
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
@@ -80,17 +77,7 @@ def render_markdown(doc: ExportDocument) -> str:
     add("")
     add("## Summary")
     add("")
-    add(
-        " · ".join(
-            [
-                _n(len(doc.session_rows), "session"),
-                _n(len(doc.entries), "entry", "entries"),
-                _n(len(doc.marked_insights), "marked insight"),
-                _n(len(doc.questions), "question") + " for the appointment",
-                _n(len(doc.safety_rows), "crisis-screen event"),
-            ]
-        )
-    )
+    add(summary_counts(doc))
     add("")
     if doc.safety_rows:
         n = len(doc.safety_rows)

@@ -546,6 +546,24 @@ class ExportDocument:
         return out
 
 
+def plural_count(count: int, word: str, plural: str | None = None) -> str:
+    """'1 session', '3 sessions', '2 entries'."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def summary_counts(doc: ExportDocument) -> str:
+    """The summary's one-line tally, shared by the Markdown and plain-text renderers."""
+    return " · ".join(
+        [
+            plural_count(len(doc.session_rows), "session"),
+            plural_count(len(doc.entries), "entry", "entries"),
+            plural_count(len(doc.marked_insights), "marked insight"),
+            plural_count(len(doc.questions), "question") + " for the appointment",
+            plural_count(len(doc.safety_rows), "crisis-screen event"),
+        ]
+    )
+
+
 def range_text(doc: ExportDocument) -> str:
     """'05 Oct 2026 to 25 Oct 2026' (the chosen range, or the span of the items)."""
     start, end = doc.date_range

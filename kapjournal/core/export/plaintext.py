@@ -14,25 +14,23 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     ExportDocument,
     Item,
+    plural_count,
     range_text,
+    summary_counts,
 )
 from kapjournal.core.models import CHECKIN_FIELDS, Entry
-
-
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def counts_line(counts: dict[str, int]) -> str:
     """'4 entries, 1 session, ...' for previews and confirmations."""
     return ", ".join(
         [
-            _n(counts["entries"], "entry", "entries"),
-            _n(counts["sessions"], "session"),
-            _n(counts["insights"], "insight"),
-            _n(counts["checkins"], "check-in"),
-            _n(counts["scales"], "questionnaire"),
-            _n(counts["safety_events"], "crisis-screen event"),
+            plural_count(counts["entries"], "entry", "entries"),
+            plural_count(counts["sessions"], "session"),
+            plural_count(counts["insights"], "insight"),
+            plural_count(counts["checkins"], "check-in"),
+            plural_count(counts["scales"], "questionnaire"),
+            plural_count(counts["safety_events"], "crisis-screen event"),
         ]
     )
 
@@ -43,17 +41,7 @@ def summary_text(doc: ExportDocument) -> str:
     add = out.append
     head = f"{doc.patient_label} · " if doc.patient_label else ""
     add(f"{head}{range_text(doc)} · exported {doc.exported_at:%d %b %Y, %H:%M}")
-    add(
-        " · ".join(
-            [
-                _n(len(doc.session_rows), "session"),
-                _n(len(doc.entries), "entry", "entries"),
-                _n(len(doc.marked_insights), "marked insight"),
-                _n(len(doc.questions), "question") + " for the appointment",
-                _n(len(doc.safety_rows), "crisis-screen event"),
-            ]
-        )
-    )
+    add(summary_counts(doc))
     if doc.redacted:
         add("Withheld by the patient: " + ", ".join(REDACTABLE[r].lower() for r in doc.redacted))
     if doc.include_sessions:
