@@ -672,16 +672,21 @@ class Vault:
         self, new_passphrase: str, *, policy: crypto.KdfPolicy | None = None
     ) -> None:
         """Rewrap the data key under a new passphrase (new salt). Records untouched."""
+        self._write_header(self.header.with_slot(self._passphrase_slot(new_passphrase, policy)))
+
+    def _passphrase_slot(self, new_passphrase: str, policy: crypto.KdfPolicy | None) -> KeySlot:
+        """A new passphrase slot (fresh salt), bound to this header's format version."""
         if len(new_passphrase) < MIN_PASSPHRASE:
             raise WeakPassphrase()
         self._require_writable()
         kdf = self._new_passphrase_kdf(policy)
         kek = crypto.derive_kek(new_passphrase, kdf)
         try:
-            slot = _wrap(kek, self._dek, self.header.vault_id, "passphrase", kdf)
+            return _wrap(
+                kek, self._dek, self.header.vault_id, "passphrase", kdf, self.header.format_version
+            )
         finally:
             crypto.wipe(kek)
-        self._write_header(self.header.with_slot(slot))
 
     def _new_passphrase_kdf(self, policy: crypto.KdfPolicy | None) -> crypto.KdfParams:
         """Fresh salt; costs = the policy, but never below the current slot's.
@@ -814,17 +819,7 @@ class Vault:
         Returns:
             The new recovery code (the old one stops working).
         """
-        if len(new_passphrase) < MIN_PASSPHRASE:
-            raise WeakPassphrase()
-        self._require_writable()
-        kdf = self._new_passphrase_kdf(policy)
-        kek = crypto.derive_kek(new_passphrase, kdf)
-        try:
-            slot = _wrap(
-                kek, self._dek, self.header.vault_id, "passphrase", kdf, self.header.format_version
-            )
-        finally:
-            crypto.wipe(kek)
+        slot = self._passphrase_slot(new_passphrase, policy)
         code, rslot = _recovery_slot(self._dek, self.header.vault_id, self.header.format_version)
         self._write_header(self.header.with_slot(slot).with_slot(rslot))
         return code
