@@ -154,8 +154,8 @@ def restore(state: State, backup_file: Path) -> None:
     from kapjournal.core.journal import Journal
     from kapjournal.core.vault import (
         _acquire_lock,
-        _fsync_dir,
         _release_lock,
+        fsync_dir,
         read_header,
         secure_dir,
         storage_errors,
@@ -205,7 +205,7 @@ def restore(state: State, backup_file: Path) -> None:
                 if hot.exists():
                     os.replace(hot, aside.with_name(aside.name + "-journal"))
             os.replace(incoming, target)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
     finally:
         _release_lock(lock_fd)
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no records"

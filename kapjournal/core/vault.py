@@ -579,7 +579,7 @@ class Vault:
                 conn.execute("COMMIT")
                 conn.close()
                 os.replace(tmp, path)
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
                 conn = _connect(path, readonly=False)
             vault = cls(path, header, dek, conn, lock_fd)
             with vault.transaction():
@@ -1180,7 +1180,7 @@ class Vault:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
                 raise
-            _fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
         return dest
 
     # -- lifecycle ----------------------------------------------------
@@ -1253,7 +1253,8 @@ def _recovery_slot(dek: bytearray, vault_id: bytes, version: int) -> tuple[str, 
     return format_recovery_code(raw), slot
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (best effort: not every filesystem allows it)."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:

@@ -26,6 +26,7 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
 from kapjournal.core.errors import ExportFailed, InvalidInput, ReviewFileInvalid, StorageFull
+from kapjournal.core.vault import fsync_dir
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -249,12 +250,7 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = False) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        fsync_dir(folder)
     except OSError as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
