@@ -265,7 +265,9 @@ class KapJournalApp(App[None]):
                 self.notify(
                     f"The search index was not saved: {err.user_message}", severity="warning"
                 )
-            journal.close()
+            finally:
+                # Whatever saving the index did, the keys and decrypted data must go.
+                journal.close()
 
     def action_lock_now(self) -> None:
         self.lock()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+
+import pytest
 
 from kapjournal.screens.base import JournalScreen
 from kapjournal.screens.editor import EditorScreen
@@ -97,3 +100,25 @@ async def test_lock_clipboard_stays_in_app_and_is_cleared(vault_path: Path) -> N
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert app.clipboard == ""
+
+
+async def test_lock_closes_journal_even_if_index_save_fails(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected failure while sealing the search index must not keep keys in memory."""
+    import kapjournal.core.index as index_module
+
+    def broken(journal: object, *, save: bool = True) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(index_module, "drop_service", broken)
+    make_vault(vault_path, "an entry")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        with contextlib.suppress(RuntimeError):
+            app.lock()
+        assert journal.closed
+        assert app.journal is None
