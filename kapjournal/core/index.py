@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import re
 import sqlite3
 import threading
@@ -282,6 +283,15 @@ def _lead(text: str, words: int = SNIPPET_TOKENS) -> str:
 # ---------------------------------------------------------------- the index
 
 
+def _no_temp_files(conn: sqlite3.Connection) -> None:
+    """Keep SQLite's temporary storage in memory.
+
+    With the default, VACUUM and big sorts spill the index's plaintext into
+    deleted files under /var/tmp (seen with strace): SECURITY.md forbids that.
+    """
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
 class SearchIndex:
     """The in-memory FTS5 index. Thread-safe: every method holds one lock."""
 
@@ -292,6 +302,7 @@ class SearchIndex:
             # Rows carry ~1-2 KB of text: big pages pack them with less waste,
             # which makes the image (and the memory peak when loading it) smaller.
             conn.execute("PRAGMA page_size = 65536")
+            _no_temp_files(conn)
             conn.executescript(_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('format', ?)", (IMAGE_FORMAT,))
             conn.execute("INSERT INTO meta VALUES ('generation', -1)")
@@ -369,7 +380,7 @@ class SearchIndex:
         while True:
             try:
                 db.execute(
-                    "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT_DOC,
                     (
                         key,
                         doc.id,
@@ -410,27 +421,62 @@ class SearchIndex:
             )
 
     def add_many(self, docs: Iterable[_Doc]) -> None:
-        """Insert documents in one transaction, then index them all in one pass.
+        """Insert documents in one transaction (see :meth:`bulk_load`)."""
+        with self._lock:
+            linker = self._linker or _Linker(())
+            self.bulk_load([[_doc_row(doc, linker) for doc in docs]])
 
-        Records arrive in random order but FTS5 is fast only when row ids
-        ascend, so the text goes into the ``docs`` table first (a B-tree kept
-        in rowid order, and FTS5's external content) and FTS5 then indexes it
-        with 'rebuild'. Merging is off meanwhile and done once ('optimize').
+    def bulk_load(self, chunks: Iterable[list[_Row]]) -> None:
+        """Load an empty index from chunks of rows, in one transaction.
+
+        The caller's thread produces the chunks (decryption, decoding: Python
+        work that holds the GIL) and stores each in ``docs``; a helper thread
+        then indexes that chunk with one statement, tokenising in SQLite
+        without the GIL while the next chunk is decoded: the two overlap.
+        FTS5 writes one segment per run of ascending row ids, so each chunk is
+        sorted; journals stored in date order continue one run across chunks.
+        Merging is off meanwhile. A final 'optimize' costs more than it gains
+        on queries (measured: docs/performance.md); it only runs when records
+        stored far from date order left many segments.
         """
         with self._lock:
             db = self._db()
             config = "INSERT INTO fts(fts, rank) VALUES (?, ?)"
             db.execute(config, ("automerge", 0))
             db.execute(config, ("crisismerge", 64))
-            with self._tx(db):
-                for doc in docs:
-                    self._insert(db, doc, bulk=True)
+            db.execute(config, ("hashsize", BULK_HASH_BYTES))
+            writer = _FtsWriter(db)
+            db.execute("BEGIN")
+            try:
+                used: set[int] = set()
+                for chunk in chunks:
+                    rows = _with_unique_keys(chunk, used)
+                    del chunk
+                    # Waits (without the GIL) while the writer indexes the chunk before.
+                    db.executemany(_INSERT_DOC, [values for values, _ in rows])
+                    tags = [(values[0], tag) for values, row_tags in rows for tag in row_tags]
+                    if tags:
+                        db.executemany("INSERT INTO tags (rid, tag) VALUES (?, ?)", tags)
+                    writer.put(json.dumps([values[0] for values, _ in rows]))
+                    del rows, tags
+                writer.finish()
                 self._refresh_insight_flags(db, None)
-                db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-            db.execute("VACUUM")  # drop the pages of merged segments from the image
+            except BaseException:
+                writer.abort()
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
             db.execute(config, ("automerge", 4))
             db.execute(config, ("crisismerge", 16))
+            db.execute(config, ("hashsize", DEFAULT_HASH_BYTES))
+            if _segment_count(db) > MAX_SEGMENTS:
+                db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+                db.execute("VACUUM")  # drop the pages of merged segments from the image
+
+    def segments(self) -> int:
+        """How many FTS5 segments the index has (merging state, for tests and benchmarks)."""
+        with self._lock:
+            return _segment_count(self._db())
 
     def _refresh_insight_flags(self, db: sqlite3.Connection, entry_ids: list[str] | None) -> None:
         flag = "EXISTS (SELECT 1 FROM docs i WHERE i.kind = 'insight' AND i.entry_id = docs.id)"
@@ -527,6 +573,7 @@ class SearchIndex:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         try:
             conn.deserialize(data)
+            _no_temp_files(conn)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             if meta.get("format") != IMAGE_FORMAT or not isinstance(meta.get("generation"), int):
                 raise InvalidInput("The saved search index has an unknown format.")
@@ -1042,17 +1089,6 @@ def _write_image(vault: Vault, data: bytes, generation: int) -> None:
     view.release()
 
 
-def _decode_entries(journal: Journal) -> Iterable[Entry]:
-    """Stream entries straight from the vault, without filling the journal cache."""
-    for rec in journal.vault.iter_records([Entry.KIND]):
-        if isinstance(rec, DamagedRecord):
-            continue
-        try:
-            yield _fast_entry(json.loads(rec.plaintext))
-        except (InvalidInput, ValueError):
-            continue
-
-
 def _fast_entry(data: Any) -> Entry:
     """``Entry.from_dict`` without per-field validation for well-formed records.
 
@@ -1141,29 +1177,216 @@ def build_index(
         BuildCancelled: when ``cancelled()`` turns true (checked every 500 entries).
     """
     index = SearchIndex()
-    index.use_sessions(journal.all(Session))
+    linker = _Linker(journal.all(Session))
+    index._linker = linker
     insights = journal.all(Insight)
-    total = journal.vault.count(Entry.KIND) + len(insights)
+    entries = journal.vault.count(Entry.KIND)
+    total = entries + len(insights)
+    size = max(BULK_CHUNK_MIN, -(-entries // BULK_CHUNKS))
 
-    def docs() -> Iterable[_Doc]:
-        for done, entry in enumerate(_decode_entries(journal), start=1):
-            yield _entry_doc(entry)
+    def chunks() -> Iterable[list[_Row]]:
+        chunk: list[_Row] = []
+        for done, rec in enumerate(journal.vault.iter_records([Entry.KIND]), start=1):
+            if not isinstance(rec, DamagedRecord):
+                with contextlib.suppress(InvalidInput, ValueError):
+                    chunk.append(_entry_row(json.loads(rec.plaintext), linker))
+            del rec  # the plaintext bytes go as soon as the row is built
             if done % 500 == 0:
                 if cancelled is not None and cancelled():
                     raise BuildCancelled()
                 if progress is not None:
                     progress(done, total)
-        for insight in insights:
-            yield _insight_doc(insight)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        chunk.extend(_doc_row(_insight_doc(insight), linker) for insight in insights)
+        yield chunk
         if progress is not None:
             progress(total, total)
 
     try:
-        index.add_many(docs())
+        index.bulk_load(chunks())
     except BaseException:
         index.close()
         raise
     return index
+
+
+# ---------------------------------------------------------------- bulk loading
+
+# A row for bulk_load: the ``docs`` values (row id first) and the document's tags.
+_Row = tuple[tuple[Any, ...], list[str]]
+_INSERT_DOC = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INDEX_CHUNK = (
+    "INSERT INTO fts (rowid, title, body, answers, tags) "
+    "SELECT rowid, title, body, answers, tags FROM docs "
+    "WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+)
+# FTS5 flushes its in-memory term lists to a new segment at this size (the
+# default is 1 MiB, which leaves hundreds of small segments at 100k entries).
+BULK_HASH_BYTES = 64 * 1024 * 1024
+DEFAULT_HASH_BYTES = 1024 * 1024
+# More segments than this after a bulk load (records stored far from date
+# order) are merged with 'optimize'; fewer cost nothing measurable on queries.
+MAX_SEGMENTS = 12
+BULK_CHUNK_MIN = 500
+BULK_CHUNKS = 8  # at most about this many chunks, so unordered input gives few segments
+
+
+def _doc_row(doc: _Doc, linker: _Linker) -> _Row:
+    sid, number, route = linker.link(doc.created, doc.link_sid)
+    values = (
+        _date_key(doc.created),
+        doc.id,
+        doc.kind,
+        doc.entry_id,
+        doc.created.timestamp(),
+        doc.created.isoformat(),
+        doc.first_line,
+        doc.link_sid,
+        sid,
+        number,
+        route,
+        doc.pack,
+        1 if doc.kind == "insight" else 0,
+        doc.title,
+        doc.body,
+        doc.answers,
+        " ".join(doc.tags),
+    )
+    return values, doc.tags
+
+
+def _entry_row(data: Any, linker: _Linker) -> _Row:
+    """The bulk-load row of a decoded entry record, without building model objects.
+
+    Gives exactly what ``_doc_row(_entry_doc(Entry.from_dict(data)))`` gives
+    (tested); anything but a plain well-formed entry takes that validating path.
+
+    Raises:
+        InvalidInput: when the record is not a valid entry.
+    """
+    try:
+        created = datetime.fromisoformat(data["created"])
+        entry_id, body, title = data["id"], data["body"], data.get("title", "")
+        tags, answers = data.get("tags", []), data.get("answers", [])
+        session_id, pack_id = data.get("session_id"), data.get("pack_id")
+        plain = (
+            created.tzinfo is not None
+            and isinstance(entry_id, str)
+            and isinstance(body, str)
+            and isinstance(title, str)
+            and isinstance(tags, list)
+            and all(isinstance(t, str) for t in tags)
+            and not answers
+            and (session_id is None or isinstance(session_id, str))
+            and (pack_id is None or isinstance(pack_id, str))
+        )
+    except (KeyError, TypeError, ValueError):
+        plain = False
+    if not plain:
+        return _doc_row(_entry_doc(Entry.from_dict(data)), linker)
+    sid, number, route = linker.link(created, session_id)
+    row_tags = _tags(tags, body)
+    return (
+        (
+            _date_key(created),
+            entry_id,
+            "entry",
+            entry_id,
+            created.timestamp(),
+            created.isoformat(),
+            _first_line(title or _body_first_line(body)),
+            session_id,
+            sid,
+            number,
+            route,
+            pack_id.lower() if pack_id else None,
+            0,
+            _inert(title),
+            _inert(body),
+            "",
+            " ".join(row_tags),
+        ),
+        row_tags,
+    )
+
+
+def _body_first_line(body: str) -> str:
+    """``Entry.first_line`` for an entry without title or answers."""
+    for line in body.splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text
+    return "(empty entry)"
+
+
+def _with_unique_keys(chunk: list[_Row], used: set[int]) -> list[_Row]:
+    """The chunk in row-id order; a row id already taken moves to the next free one."""
+    chunk.sort(key=lambda row: int(row[0][0]))
+    out: list[_Row] = []
+    for values, tags in chunk:
+        key = values[0]
+        if key in used:
+            while key in used:
+                key += 1  # same millisecond as another doc: the next slot keeps date order
+            values = (key, *values[1:])
+        used.add(key)
+        out.append((values, tags))
+    return out
+
+
+def _segment_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(DISTINCT segid) FROM fts_idx").fetchone()[0])
+
+
+class _FtsWriter:
+    """A helper thread that indexes stored chunks while the caller decodes the next.
+
+    Each chunk is one SQL statement: SQLite tokenises it without holding the
+    GIL. It uses the caller's connection inside the caller's transaction;
+    SQLite serialises the two threads' statements on that connection (its
+    serialized threading mode). A failure still raises in the caller's thread,
+    though its exact ``sqlite3.Error`` subclass can be the other thread's:
+    SQLite keeps one error code per connection.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="kapj-index-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            keys = self._queue.get()
+            if keys is None:
+                return
+            if self._error is not None or self._stop:
+                continue
+            try:
+                self._db.execute(_INDEX_CHUNK, (keys,))
+            except BaseException as err:  # handed to the caller's thread
+                self._error = err
+
+    def put(self, keys: str) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(keys)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        self._stop = True
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 _SERVICES: weakref.WeakKeyDictionary[Journal, SearchService] = weakref.WeakKeyDictionary()
