@@ -34,7 +34,14 @@ from datetime import datetime
 from typing import Any
 
 from kapjournal.core.cycles import CycleIndex
-from kapjournal.core.errors import InvalidInput, KapError, QueryError, RecordDamaged, RecordNotFound
+from kapjournal.core.errors import (
+    InvalidInput,
+    KapError,
+    QueryError,
+    RecordDamaged,
+    RecordNotFound,
+    VaultLocked,
+)
 from kapjournal.core.journal import Change, Journal
 from kapjournal.core.models import Answer, Entry, Insight, Session
 from kapjournal.core.query import KEY_SHIFT, Query, date_key, parse
@@ -793,6 +800,12 @@ class BuildCancelled(Exception):
     """A rebuild stopped because its worker was cancelled."""
 
 
+class SaveCancelled(KapError):
+    """Sealing the image stopped early; nothing of it was stored."""
+
+    user_message = "The search index was not saved; it is rebuilt at the next unlock."
+
+
 class SearchService:
     """The search index of one unlocked journal: load or build, keep in step, save, drop.
 
@@ -808,6 +821,7 @@ class SearchService:
         self._index: SearchIndex | None = None
         self._building = False
         self._pending: list[Change] = []
+        self._closed = False
         self.dirty = False
         self.source = ""  # "image" | "rebuild" after ensure()
         journal.subscribe(self._on_change)
@@ -817,8 +831,6 @@ class SearchService:
         journal = self._journal_ref()
         if journal is None or journal.closed:
             self.close(save=False)
-            from kapjournal.core.errors import VaultLocked
-
             raise VaultLocked()
         return journal
 
@@ -911,6 +923,9 @@ class SearchService:
                 index = build_index(self.journal, cancelled=cancelled, progress=progress)
                 source = "rebuild"
             with self._lock:
+                if self._closed:  # locked while building: drop what was built
+                    index.close()
+                    raise VaultLocked()
                 for change in self._pending:
                     self._apply(index, change)
                 changed = bool(self._pending)
@@ -932,30 +947,38 @@ class SearchService:
         """The stored image and whether it is fresh; None when missing or damaged."""
         return load_image(self.journal.vault)
 
-    def save(self, *, generation: int | None = None) -> bool:
+    def save(self, *, generation: int | None = None, cancelled: Cancelled | None = None) -> bool:
         """Seal the index as the image records. Returns False when nothing was saved.
 
         Call it from the thread that saves entries (on lock, or at the end of a
         command) so no change is half applied. ``generation`` is the vault
         generation the content reflects (default: the current one).
+
+        Raises:
+            SaveCancelled: when ``cancelled()`` turned true (nothing was stored).
         """
+        with self._lock:
+            image = self._image(generation)
+        if image is None:
+            return False
+        _write_image(self.journal.vault, *image, cancelled=cancelled)
+        del image
+        self.dirty = False
+        return True
+
+    def _image(self, generation: int | None) -> tuple[bytes, int] | None:
+        """The serialized index and its generation stamp, or None when there is nothing
+        to save (read-only vault, no index, or something saved since ``generation``)."""
         journal = self.journal
         vault = journal.vault
         if vault.readonly or self._index is None:
-            return False
-        with self._lock:
-            current = vault.generation
-            stamp = current if generation is None else generation
-            if stamp != current:
-                return False  # something was saved meanwhile: this image would be stale
-            self._index.set_revisions(
-                vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND])
-            )
-            data = self._index.serialize(stamp)
-        _write_image(vault, data, stamp)
-        del data
-        self.dirty = False
-        return True
+            return None
+        current = vault.generation
+        stamp = current if generation is None else generation
+        if stamp != current:
+            return None  # something was saved meanwhile: this image would be stale
+        self._index.set_revisions(vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND]))
+        return self._index.serialize(stamp), stamp
 
     def search(self, query: str | Query, **kw: Any) -> list[SearchResult]:
         return self.index.search(query, **kw)
@@ -963,20 +986,34 @@ class SearchService:
     def recent(self, limit: int | None = None) -> list[ListItem]:
         return self.index.recent(limit)
 
-    def close(self, *, save: bool = False) -> None:
-        """Drop the index (saving the image first when asked and it changed)."""
+    def close(self, *, save: bool = False, cancelled: Cancelled | None = None) -> None:
+        """Drop the index, saving the image first when asked and it changed.
+
+        The index is serialized, then dropped, and only then sealed and stored,
+        so the memory peak holds one copy of it, not two. Saving never raises:
+        a failed or cancelled save leaves the previous image (stale, so it is
+        refreshed or rebuilt at the next unlock).
+        """
+        image = None
+        journal = None
         with self._lock:
+            self._closed = True
             if save and self.dirty and self._index is not None:
                 journal = self._journal_ref()
                 if journal is not None and not journal.closed:
                     with contextlib.suppress(KapError):
-                        self.save()
+                        image = self._image(None)
             if self._index is not None:
                 self._index.close()
             self._index = None
-            journal = self._journal_ref()
-            if journal is not None:
-                journal.unsubscribe(self._on_change)
+            ref = self._journal_ref()
+            if ref is not None:
+                ref.unsubscribe(self._on_change)
+            del ref
+        if image is not None and journal is not None:
+            with contextlib.suppress(KapError):
+                _write_image(journal.vault, *image, cancelled=cancelled)
+                self.dirty = False
 
 
 def load_image(vault: Vault) -> tuple[SearchIndex, bool] | None:
@@ -1059,12 +1096,18 @@ def _read_image_header(vault: Vault) -> dict[str, Any] | None:
     return header
 
 
-def _write_image(vault: Vault, data: bytes, generation: int) -> None:
+def _write_image(
+    vault: Vault, data: bytes, generation: int, *, cancelled: Cancelled | None = None
+) -> None:
     """Store the image as a header and sealed parts, in one transaction.
 
     Each part starts with a random tag that the header names, so parts of two
     different saves can never be stitched together. Parts are sealed one at a
     time, so saving never holds more than one extra part in memory.
+
+    Raises:
+        SaveCancelled: when ``cancelled()`` turns true (checked before each
+            part); the transaction is rolled back and the old image stays.
     """
     old = _read_image_header(vault)
     tag = os.urandom(_TAG_BYTES)
@@ -1077,16 +1120,20 @@ def _write_image(vault: Vault, data: bytes, generation: int) -> None:
         "parts": parts,
         "tag": tag.hex(),
     }
-    with vault.transaction():
-        for i in range(parts):
-            chunk = tag + view[i * IMAGE_PART_BYTES : (i + 1) * IMAGE_PART_BYTES]
-            vault.put(IMAGE_PART_KIND, chunk, record_id=_part_id(i))
-            del chunk
-        for i in range(parts, old["parts"] if old else 0):
-            with contextlib.suppress(RecordNotFound):
-                vault.delete(_part_id(i))
-        vault.put(IMAGE_KIND, json.dumps(header).encode(), record_id=IMAGE_ID)
-    view.release()
+    try:
+        with vault.transaction():
+            for i in range(parts):
+                if cancelled is not None and cancelled():
+                    raise SaveCancelled()
+                chunk = tag + view[i * IMAGE_PART_BYTES : (i + 1) * IMAGE_PART_BYTES]
+                vault.put(IMAGE_PART_KIND, chunk, record_id=_part_id(i))
+                del chunk
+            for i in range(parts, old["parts"] if old else 0):
+                with contextlib.suppress(RecordNotFound):
+                    vault.delete(_part_id(i))
+            vault.put(IMAGE_KIND, json.dumps(header).encode(), record_id=IMAGE_ID)
+    finally:
+        view.release()
 
 
 def _fast_entry(data: Any) -> Entry:
@@ -1402,9 +1449,15 @@ def service_for(journal: Journal) -> SearchService:
         return service
 
 
-def drop_service(journal: Journal, *, save: bool = True) -> None:
-    """Call on lock, before ``journal.close()``: saves the image if it changed, then drops it."""
+def drop_service(
+    journal: Journal, *, save: bool = True, cancelled: Cancelled | None = None
+) -> None:
+    """Call on lock, before ``journal.close()``: saves the image if it changed, then drops it.
+
+    Blocking (sealing a big index takes seconds): the app calls it from a
+    worker. ``cancelled()`` turning true abandons the save at the next part.
+    """
     with _SERVICES_LOCK:
         service = _SERVICES.pop(journal, None)
     if service is not None:
-        service.close(save=save)
+        service.close(save=save, cancelled=cancelled)

@@ -147,3 +147,79 @@ def test_index_keeps_temporary_storage_in_memory(unordered: Journal) -> None:
         loaded.close()
     finally:
         index.close()
+
+
+def test_index_save_cancelled_stores_nothing(unordered: Journal) -> None:
+    from kapjournal.core.errors import RecordNotFound
+    from kapjournal.core.index import (
+        IMAGE_ID,
+        SaveCancelled,
+        drop_service,
+        load_image,
+        service_for,
+    )
+
+    service = service_for(unordered)
+    service.ensure(save=False)
+    before = unordered.vault.generation
+    with pytest.raises(SaveCancelled):
+        service.save(cancelled=lambda: True)
+    assert unordered.vault.generation == before
+    with pytest.raises(RecordNotFound):
+        unordered.vault.get(IMAGE_ID)
+    assert service.dirty
+    # dropping with a cancelled save never raises, and still drops the index
+    drop_service(unordered, cancelled=lambda: True)
+    assert unordered.vault.generation == before
+    assert load_image(unordered.vault) is None
+    assert not service.ready
+
+
+def test_index_save_cancelled_midway_keeps_the_old_image(
+    monkeypatch: pytest.MonkeyPatch, unordered: Journal
+) -> None:
+    from kapjournal.core.index import drop_service, load_image, service_for
+
+    monkeypatch.setattr(index_mod, "IMAGE_PART_BYTES", 4096)  # many parts
+    service = service_for(unordered)
+    service.ensure(save=True)
+    saved_at = unordered.vault.generation
+    unordered.add_entry("a heron at dusk")
+    calls: list[int] = []
+
+    def after_three() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    drop_service(unordered, cancelled=after_three)
+    assert len(calls) == 4  # stopped at the fourth part
+    assert unordered.vault.generation == saved_at + 1  # only the entry was added
+    loaded = load_image(unordered.vault)
+    assert loaded is not None
+    index, fresh = loaded
+    assert not fresh  # the previous image, now stale: refreshed at the next unlock
+    assert index.search("heron") == []
+    index.close()
+
+
+def test_index_close_during_build_drops_the_built_index(
+    monkeypatch: pytest.MonkeyPatch, unordered: Journal
+) -> None:
+    from kapjournal.core.errors import VaultLocked
+    from kapjournal.core.index import service_for
+
+    service = service_for(unordered)
+    built: list[SearchIndex] = []
+    real = index_mod.build_index
+
+    def build_then_lock(journal: Journal, **kw: Any) -> SearchIndex:
+        index = real(journal, **kw)
+        built.append(index)
+        service.close(save=False)  # the app locked while the worker was building
+        return index
+
+    monkeypatch.setattr(index_mod, "build_index", build_then_lock)
+    with pytest.raises(VaultLocked):
+        service.ensure(use_image=False, save=False)
+    assert built and built[0].closed
+    assert not service.ready
