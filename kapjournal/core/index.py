@@ -883,6 +883,7 @@ class SearchService:
         save: bool = True,
         cancelled: Cancelled | None = None,
         progress: Progress | None = None,
+        entries: list[Entry] | None = None,
     ) -> SearchIndex:
         """Make the index ready: load the image (refreshing it if stale), else rebuild.
 
@@ -890,16 +891,23 @@ class SearchService:
         rebuilt image at once; only do that where nothing else writes the vault
         meanwhile (the CLI). The app passes ``save=False``: the vault is not
         safe to write from two threads, so the image is saved on lock instead.
+        ``entries``: every entry already decrypted, used if a rebuild is needed
+        (see :func:`build_index`).
 
         Raises:
             BuildCancelled: when ``cancelled()`` turned true during a rebuild.
             VaultLocked: when the journal was locked meanwhile.
         """
         with self._build_lock:
-            return self._ensure(use_image, save, cancelled, progress)
+            return self._ensure(use_image, save, cancelled, progress, entries)
 
     def _ensure(
-        self, use_image: bool, save: bool, cancelled: Cancelled | None, progress: Progress | None
+        self,
+        use_image: bool,
+        save: bool,
+        cancelled: Cancelled | None,
+        progress: Progress | None,
+        entries: list[Entry] | None,
     ) -> SearchIndex:
         with self._lock:
             if self._index is not None:
@@ -920,7 +928,9 @@ class SearchService:
                         index.close()
                         index = None
             if index is None:
-                index = build_index(self.journal, cancelled=cancelled, progress=progress)
+                index = build_index(
+                    self.journal, cancelled=cancelled, progress=progress, entries=entries
+                )
                 source = "rebuild"
             with self._lock:
                 if self._closed:  # locked while building: drop what was built
@@ -1217,8 +1227,12 @@ def build_index(
     *,
     cancelled: Cancelled | None = None,
     progress: Progress | None = None,
+    entries: list[Entry] | None = None,
 ) -> SearchIndex:
     """Decrypt entries, insights and sessions and build a fresh index.
+
+    ``entries``: every entry, already decrypted (``kapjournal import`` has
+    them in the journal's cache); then no entry record is decrypted again.
 
     Raises:
         BuildCancelled: when ``cancelled()`` turns true (checked every 500 entries).
@@ -1227,17 +1241,27 @@ def build_index(
     linker = _Linker(journal.all(Session))
     index._linker = linker
     insights = journal.all(Insight)
-    entries = journal.vault.count(Entry.KIND)
-    total = entries + len(insights)
-    size = max(BULK_CHUNK_MIN, -(-entries // BULK_CHUNKS))
+    count = journal.vault.count(Entry.KIND) if entries is None else len(entries)
+    total = count + len(insights)
+    size = max(BULK_CHUNK_MIN, -(-count // BULK_CHUNKS))
+
+    def rows() -> Iterable[_Row | None]:
+        if entries is not None:
+            yield from (_doc_row(_entry_doc(entry), linker) for entry in entries)
+            return
+        for rec in journal.vault.iter_records([Entry.KIND]):
+            row = None
+            if not isinstance(rec, DamagedRecord):
+                with contextlib.suppress(InvalidInput, ValueError):
+                    row = _entry_row(json.loads(rec.plaintext), linker)
+            del rec  # the plaintext bytes go as soon as the row is built
+            yield row
 
     def chunks() -> Iterable[list[_Row]]:
         chunk: list[_Row] = []
-        for done, rec in enumerate(journal.vault.iter_records([Entry.KIND]), start=1):
-            if not isinstance(rec, DamagedRecord):
-                with contextlib.suppress(InvalidInput, ValueError):
-                    chunk.append(_entry_row(json.loads(rec.plaintext), linker))
-            del rec  # the plaintext bytes go as soon as the row is built
+        for done, row in enumerate(rows(), start=1):
+            if row is not None:
+                chunk.append(row)
             if done % 500 == 0:
                 if cancelled is not None and cancelled():
                     raise BuildCancelled()
