@@ -442,9 +442,9 @@ class SearchIndex:
         without the GIL while the next chunk is decoded: the two overlap.
         FTS5 writes one segment per run of ascending row ids, so each chunk is
         sorted; journals stored in date order continue one run across chunks.
-        Merging is off meanwhile. A final 'optimize' costs more than it gains
-        on queries (measured: docs/performance.md); it only runs when records
-        stored far from date order left many segments.
+        Merging is off meanwhile; one 'optimize' at the end merges the
+        segments (without VACUUM: that would copy the whole database in
+        memory; :meth:`serialize` drops the free pages when saving).
         """
         with self._lock:
             db = self._db()
@@ -473,12 +473,15 @@ class SearchIndex:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+            if _segment_count(db) > 1:
+                # One segment per chunk. Left alone, the first few small edits
+                # would merge them (FTS5 keeps them all on level 0), one edit
+                # paying for most of it: merge them now, in this worker.
+                db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            # The merged-away pages are dropped when the image is serialized.
             db.execute(config, ("automerge", 4))
             db.execute(config, ("crisismerge", 16))
             db.execute(config, ("hashsize", DEFAULT_HASH_BYTES))
-            if _segment_count(db) > MAX_SEGMENTS:
-                db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-                db.execute("VACUUM")  # drop the pages of merged segments from the image
 
     def segments(self) -> int:
         """How many FTS5 segments the index has (merging state, for tests and benchmarks)."""
@@ -564,10 +567,17 @@ class SearchIndex:
         return docs, sessions
 
     def serialize(self, generation: int) -> bytes:
-        """The whole database as bytes, stamped with the vault generation it reflects."""
+        """The whole database as bytes, stamped with the vault generation it reflects.
+
+        Free pages (left by FTS5 merging segments) would be saved too: when
+        they are more than a tenth of the database, VACUUM drops them first.
+        """
         with self._lock:
             db = self._db()
             db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (generation,))
+            free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
+            if free * 10 > int(db.execute("PRAGMA page_count").fetchone()[0]):
+                db.execute("VACUUM")
             return db.serialize()
 
     @classmethod
@@ -1297,9 +1307,6 @@ _INDEX_CHUNK = (
 # default is 1 MiB, which leaves hundreds of small segments at 100k entries).
 BULK_HASH_BYTES = 64 * 1024 * 1024
 DEFAULT_HASH_BYTES = 1024 * 1024
-# More segments than this after a bulk load (records stored far from date
-# order) are merged with 'optimize'; fewer cost nothing measurable on queries.
-MAX_SEGMENTS = 12
 BULK_CHUNK_MIN = 500
 BULK_CHUNKS = 8  # at most about this many chunks, so unordered input gives few segments
 

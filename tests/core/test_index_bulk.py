@@ -95,20 +95,55 @@ def test_index_bulk_load_in_many_chunks_equals_one_by_one(
         assert [r.id for r in bulk.search("otter", order="date", limit=60)] == [
             r.id for r in single.search("otter", order="date", limit=60)
         ]
-        # 15 chunks of unordered records: more segments than allowed, so merged
-        assert bulk.segments() <= index_mod.MAX_SEGMENTS
+        assert bulk.segments() == 1  # the chunks' segments were merged
     finally:
         bulk.close()
         single.close()
 
 
-def test_index_bulk_load_keeps_few_chunks_unmerged(unordered: Journal) -> None:
+def test_index_bulk_load_merges_its_segments_so_edits_stay_cheap(
+    monkeypatch: pytest.MonkeyPatch, unordered: Journal
+) -> None:
+    monkeypatch.setattr(index_mod, "BULK_CHUNK_MIN", 20)  # three chunks
+    merges: list[str] = []
     index = build_index(unordered)
     try:
-        assert 1 <= index.segments() <= index_mod.MAX_SEGMENTS
-        # merging is back on for later edits
+        assert index.segments() == 1
         config = dict(index._db().execute("SELECT k, v FROM fts_config").fetchall())
-        assert config.get("automerge") == 4 and config.get("crisismerge") == 16
+        assert config["automerge"] == 4 and config["crisismerge"] == 16
+        assert config["hashsize"] == index_mod.DEFAULT_HASH_BYTES
+        db = index._db()
+        db.set_trace_callback(lambda sql: merges.append(sql) if "optimize" in sql else None)
+        for i in range(20):
+            index.upsert(_entry_doc(Entry.new(f"later {i} otter", now=T0)))
+        assert merges == []
+        assert len(index.search("otter", limit=200)) == 80
+    finally:
+        index.close()
+
+
+def test_index_serialize_drops_free_pages() -> None:
+    index = SearchIndex()
+    index.use_sessions(())
+    docs = [
+        _entry_doc(Entry.new(f"otter {i} " + "long words " * 400, now=T0 + timedelta(hours=i)))
+        for i in range(200)
+    ]
+    index.add_many(docs)
+    try:
+        for doc in docs[20:]:
+            index.remove(doc.id)  # frees most pages (as merging segments does)
+        db = index._db()
+        free = db.execute("PRAGMA freelist_count").fetchone()[0]
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        assert free * 10 > pages
+        data = index.serialize(5)
+        assert len(data) < (pages - free // 2) * 65536
+        loaded, generation = SearchIndex.deserialize(data)
+        assert generation == 5
+        assert loaded._db().execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert len(loaded.search("otter", limit=200)) == 20
+        loaded.close()
     finally:
         index.close()
 
