@@ -258,3 +258,20 @@ def test_index_close_during_build_drops_the_built_index(
         service.ensure(use_image=False, save=False)
     assert built and built[0].closed
     assert not service.ready
+
+
+def test_index_serialize_compacts_once_after_a_merged_bulk_load(
+    monkeypatch: pytest.MonkeyPatch, unordered: Journal
+) -> None:
+    monkeypatch.setattr(index_mod, "BULK_CHUNK_MIN", 20)  # several chunks: merged
+    index = build_index(unordered)
+    seen: list[str] = []
+    index._db().set_trace_callback(seen.append)
+    try:
+        first = index.serialize(1)
+        assert "VACUUM" in seen
+        seen.clear()
+        assert len(index.serialize(2)) == len(first)
+        assert "VACUUM" not in seen  # nothing to drop the second time
+    finally:
+        index.close()
