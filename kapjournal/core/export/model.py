@@ -814,3 +814,27 @@ def build_document(
         numbers={s.id: cycles.number_of(s) for s in sessions if s.status == "completed"},
         pack_titles=pack_titles,
     )
+
+
+def shareable_entries(journal: Journal, options: ExportOptions) -> list[Entry]:
+    """The entries an export with these options would include in full, newest first.
+
+    For choosing paragraphs to hide: private entries, entries outside the dates
+    or sessions, and everything when only insights are shared, are left out.
+    """
+    if options.insights_only:
+        return []
+    cycles = CycleIndex(journal.all(Session))
+    since, until, wanted = options.since, options.until, options.session_ids
+
+    def keep(e: Entry) -> bool:
+        if e.private or (since is not None and e.created < since):
+            return False
+        if until is not None and e.created > until:
+            return False
+        if not wanted:
+            return True
+        s = cycles.session_for(e.created, e.session_id)
+        return s is not None and s.id in wanted
+
+    return sorted((e for e in journal.all(Entry) if keep(e)), key=lambda e: e.created, reverse=True)
