@@ -287,7 +287,7 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-hide-pick")
     def action_hide_paragraphs(self) -> None:
-        """Pick paragraphs to withhold from a list instead of typing ids."""
+        """Pick paragraphs and answers to withhold from a list instead of typing ids."""
         try:
             options = self.options()
         except KapError as err:
@@ -329,7 +329,7 @@ class ExportScreen(JournalScreen):
             specs = hidden_to_specs(result, ids) + unknown
             self.query_one("#export-hide", Input).value = " ".join(specs)
             count = sum(len(v) for v in result.values())
-            self._status(f"{count} paragraph(s) will be withheld." if count else "")
+            self._status(f"{count} paragraph(s) or answer(s) will be withheld." if count else "")
 
         self.app.push_screen(HideParagraphsModal(entries, known), chosen)
 

@@ -1,9 +1,10 @@
-"""``HideParagraphsModal``: pick the paragraphs of entries to leave out of an export.
+"""``HideParagraphsModal``: pick paragraphs and answers to leave out of an export.
 
 The Export screen's "hide paragraphs" field takes ``ENTRY-ID:N`` items; this
 dialog fills it in for people who would rather point than type ids. Pick an
-entry on the left, tick paragraphs on the right; they appear in the export as
-a "withheld" line.
+entry on the left, tick paragraphs (and a guided entry's answers, numbered
+after its paragraphs) on the right; they appear in the export as a "withheld"
+line.
 
 | key | action |
 |-----|--------|
@@ -29,7 +30,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from kapjournal.core.export.model import split_paragraphs
+from kapjournal.core.export.model import HideablePart, hideable_parts
 from kapjournal.core.models import Entry
 from kapjournal.core.sanitize import clean_line
 
@@ -37,10 +38,7 @@ from kapjournal.core.sanitize import clean_line
 MAX_LISTED = 300
 PREVIEW_CHARS = 70
 LABEL_CHARS = 25
-NO_PARAGRAPHS = (
-    "This entry has no free-writing paragraphs: its guided answers are shared whole. "
-    "To leave it out, narrow the dates or sessions, or mark the entry private."
-)
+NO_PARAGRAPHS = "Nothing is written in this entry, so there is nothing to hide."
 
 Hidden = dict[str, frozenset[int]]
 
@@ -76,6 +74,20 @@ def resolve_prefixes(
         else:
             unknown.extend(f"{prefix}:{n + 1}" for n in sorted(paras))
     return out, unknown
+
+
+def _short(text: str, limit: int) -> str:
+    text = clean_line(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _part_label(part: HideablePart) -> Text:
+    """``3. paragraph text…``, or for an answer the answer first, its question dimmed."""
+    label = Text(f"{part.index + 1}. ")
+    label.append(_short(part.text, PREVIEW_CHARS))
+    if part.question:
+        label.append(f"  ({_short(part.question, 40)})", style="dim")
+    return label
 
 
 def _entry_label(entry: Entry, hidden: int) -> Text:
@@ -116,11 +128,11 @@ class HideParagraphsModal(ModalScreen[Hidden | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Hide paragraphs from this export", style="bold"))
+            yield Static(Text("Hide paragraphs and answers from this export", style="bold"))
             yield Static(
                 Text(
                     "Pick an entry, then tick what your therapist should not see. "
-                    "Each ticked paragraph is replaced by a short 'withheld' line."
+                    "Each ticked paragraph or answer is replaced by a short 'withheld' line."
                 )
             )
             yield Input(placeholder="filter entries by a word", id="hide-filter")
@@ -194,16 +206,14 @@ class HideParagraphsModal(ModalScreen[Hidden | None]):
         paragraphs = self.query_one("#hide-paragraphs", SelectionList)
         paragraphs.clear_options()
         none = self.query_one("#hide-none", Static)
-        none.display = entry is not None and not split_paragraphs(entry.body)
+        parts = hideable_parts(entry) if entry is not None else []
+        none.display = entry is not None and not parts
         paragraphs.display = not none.display
         if entry is None:
             return
         chosen = self.hidden.get(entry.id, frozenset())
-        for n, text in enumerate(split_paragraphs(entry.body)):
-            preview = clean_line(" ".join(text.split()))
-            if len(preview) > PREVIEW_CHARS:
-                preview = preview[: PREVIEW_CHARS - 1] + "…"
-            paragraphs.add_option((Text(f"{n + 1}. {preview}"), n, n in chosen))
+        for part in parts:
+            paragraphs.add_option((_part_label(part), part.index, part.index in chosen))
         if paragraphs.option_count:
             paragraphs.highlighted = 0
 
@@ -229,7 +239,7 @@ class HideParagraphsModal(ModalScreen[Hidden | None]):
         text = (
             "Nothing hidden yet."
             if not paragraphs
-            else f"{paragraphs} paragraph(s) in {len(self.hidden)} entr"
+            else f"{paragraphs} part(s) in {len(self.hidden)} entr"
             f"{'y' if len(self.hidden) == 1 else 'ies'} will be withheld."
         )
         self.query_one("#hide-count", Static).update(Text(text))

@@ -143,7 +143,7 @@ async def test_export_screen_hide_paragraphs_by_picking_them(journal) -> None:
         paragraphs.focus()
         await pilot.press("down", "space")
         await pilot.pause()
-        assert "1 paragraph(s) in 1 entry" in _text(modal, "#hide-count")
+        assert "1 part(s) in 1 entry" in _text(modal, "#hide-count")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen

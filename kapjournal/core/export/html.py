@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -25,6 +24,7 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     WITHHELD_PARAGRAPH,
     ExportDocument,
+    answer_value_text,
     range_text,
 )
 from kapjournal.core.models import CHECKIN_FIELDS
@@ -38,16 +38,6 @@ def _d(value: date | datetime) -> str:
     return value.strftime("%d %b %Y")
 
 
-def _answer(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -59,7 +49,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["dt"] = _dt
     env.filters["d"] = _d
-    env.filters["answer"] = _answer
+    env.filters["answer"] = answer_value_text
     return env
 
 

@@ -20,6 +20,7 @@ from kapjournal.core.export.model import (
     PACK_LABELS,
     REDACTABLE,
     ExportDocument,
+    answer_value_text,
     range_text,
     summary_counts,
 )
@@ -205,11 +206,7 @@ def render_markdown(doc: ExportDocument) -> str:
                 add(f"**{md_line(title)}**")
                 add("")
             for a in getattr(it.model, "answers", ()):
-                value = a.value
-                if isinstance(value, list | tuple):
-                    value = ", ".join(str(v) for v in value)
-                shown = "—" if value is None else str(value)
-                add(f"- **{md_line(a.question)}** {md_line(shown)}")
+                add(f"- **{md_line(a.question)}** {md_line(answer_value_text(a.value))}")
             if getattr(it.model, "answers", ()):
                 add("")
             for p in it.paragraphs:

@@ -14,6 +14,7 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     ExportDocument,
     Item,
+    answer_value_text,
     plural_count,
     range_text,
     summary_counts,
@@ -122,10 +123,7 @@ def item_text(item: Item) -> str:
         if model.title:
             out += [model.title, ""]
         for a in model.answers:
-            value = a.value
-            if isinstance(value, list | tuple):
-                value = ", ".join(str(v) for v in value)
-            out += [a.question, "  " + ("—" if value is None else str(value))]
+            out += [a.question, "  " + answer_value_text(a.value)]
         if model.answers:
             out.append("")
     out += ["\n\n".join(item.paragraphs)]
