@@ -24,10 +24,9 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     WITHHELD_PARAGRAPH,
     ExportDocument,
-    answer_value_text,
     range_text,
 )
-from kapjournal.core.models import CHECKIN_FIELDS
+from kapjournal.core.models import CHECKIN_FIELDS, answer_value_text
 
 
 def _dt(value: datetime) -> str:

@@ -20,11 +20,10 @@ from kapjournal.core.export.model import (
     PACK_LABELS,
     REDACTABLE,
     ExportDocument,
-    answer_value_text,
     range_text,
     summary_counts,
 )
-from kapjournal.core.models import CHECKIN_FIELDS
+from kapjournal.core.models import CHECKIN_FIELDS, answer_value_text
 
 _INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
 _CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]}

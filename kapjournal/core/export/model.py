@@ -45,6 +45,7 @@ from kapjournal.core.models import (
     SafetyEvent,
     ScaleResult,
     Session,
+    answer_value_text,
 )
 
 SCHEMA_VERSION = 1
@@ -646,17 +647,6 @@ def _redact_session(s: Session, redact: frozenset[str]) -> Session:
     if "clinician" in redact:
         changes.update(clinician="", therapist_present=False)
     return s.replace(**changes) if changes else s
-
-
-def answer_value_text(value: Any) -> str:
-    """A guided answer as shown in every export format: lists joined, yes/no in words."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,11 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     ExportDocument,
     Item,
-    answer_value_text,
     plural_count,
     range_text,
     summary_counts,
 )
-from kapjournal.core.models import CHECKIN_FIELDS, Entry
+from kapjournal.core.models import CHECKIN_FIELDS, Entry, answer_value_text
 
 
 def counts_line(counts: dict[str, int]) -> str:
