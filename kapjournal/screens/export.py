@@ -278,6 +278,14 @@ class ExportScreen(JournalScreen):
             hidden_paragraphs=parse_hidden(self._value("#export-hide").replace(",", " ").split()),
         )
 
+    def _checked_options(self) -> ExportOptions | None:
+        """The form's choices, or None after showing what is wrong with them."""
+        try:
+            return self.options()
+        except KapError as err:
+            self._status(err.user_message, error=True)
+            return None
+
     def _status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(
             Text(clean(text), style="bold red" if error else "")
@@ -288,10 +296,8 @@ class ExportScreen(JournalScreen):
     @on(Button.Pressed, "#export-hide-pick")
     def action_hide_paragraphs(self) -> None:
         """Pick paragraphs and answers to withhold from a list instead of typing ids."""
-        try:
-            options = self.options()
-        except KapError as err:
-            self._status(err.user_message, error=True)
+        options = self._checked_options()
+        if options is None:
             return
         if options.insights_only:
             self._status("Only insights are shared, so there are no whole entries to trim.")
@@ -337,10 +343,8 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-preview-btn")
     def action_preview(self) -> None:
-        try:
-            options = self.options()
-        except KapError as err:
-            self._status(err.user_message, error=True)
+        options = self._checked_options()
+        if options is None:
             return
         self._status("Preparing the preview…")
         self._run_preview(options)
