@@ -445,7 +445,7 @@ class SearchIndex:
         sorted; journals stored in date order continue one run across chunks.
         Merging is off meanwhile; one 'optimize' at the end merges the
         segments (without VACUUM: that would copy the whole database in
-        memory; :meth:`serialize` drops the free pages when saving).
+        memory; the first :meth:`serialize` drops the free pages).
         """
         with self._lock:
             db = self._db()
@@ -456,8 +456,13 @@ class SearchIndex:
             writer = _FtsWriter(db)
             db.execute("BEGIN")
             try:
+                # Which row ids each chunk holds; dropped before the commit.
+                db.execute(
+                    "CREATE TABLE bulk_keys "
+                    "(c INTEGER NOT NULL, k INTEGER NOT NULL, PRIMARY KEY (c, k)) WITHOUT ROWID"
+                )
                 used: set[int] = set()
-                for chunk in chunks:
+                for number, chunk in enumerate(chunks):
                     rows = _with_unique_keys(chunk, used)
                     del chunk
                     # Waits (without the GIL) while the writer indexes the chunk before.
@@ -465,21 +470,26 @@ class SearchIndex:
                     tags = [(values[0], tag) for values, row_tags in rows for tag in row_tags]
                     if tags:
                         db.executemany("INSERT INTO tags (rid, tag) VALUES (?, ?)", tags)
-                    writer.put(json.dumps([values[0] for values, _ in rows]))
+                    db.executemany(
+                        "INSERT INTO bulk_keys VALUES (?, ?)",
+                        [(number, values[0]) for values, _ in rows],
+                    )
+                    writer.put(number)
                     del rows, tags
                 writer.finish()
+                db.execute("DROP TABLE bulk_keys")
                 self._refresh_insight_flags(db, None)
             except BaseException:
                 writer.abort()
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+            self._compact = True  # the pages of bulk_keys (and of merged segments) are free
             if _segment_count(db) > 1:
                 # One segment per chunk. Left alone, the first few small edits
                 # would merge them (FTS5 keeps them all on level 0), one edit
                 # paying for most of it: merge them now, in this worker.
                 db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-                self._compact = True  # the merged-away pages go when serialized
             db.execute(config, ("automerge", 4))
             db.execute(config, ("crisismerge", 16))
             db.execute(config, ("hashsize", DEFAULT_HASH_BYTES))
@@ -1304,8 +1314,8 @@ _Row = tuple[tuple[Any, ...], list[str]]
 _INSERT_DOC = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _INDEX_CHUNK = (
     "INSERT INTO fts (rowid, title, body, answers, tags) "
-    "SELECT rowid, title, body, answers, tags FROM docs "
-    "WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+    "SELECT d.rowid, d.title, d.body, d.answers, d.tags "
+    "FROM bulk_keys b JOIN docs d ON d.rowid = b.k WHERE b.c = ? ORDER BY b.k"
 )
 # FTS5 flushes its in-memory term lists to a new segment at this size (the
 # default is 1 MiB, which leaves hundreds of small segments at 100k entries).
@@ -1435,7 +1445,7 @@ class _FtsWriter:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=1)
+        self._queue: queue.Queue[int | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="kapj-index-writer", daemon=True)
@@ -1443,20 +1453,21 @@ class _FtsWriter:
 
     def _run(self) -> None:
         while True:
-            keys = self._queue.get()
-            if keys is None:
+            number = self._queue.get()
+            if number is None:
                 return
             if self._error is not None or self._stop:
                 continue
             try:
-                self._db.execute(_INDEX_CHUNK, (keys,))
+                self._db.execute(_INDEX_CHUNK, (number,))
             except BaseException as err:  # handed to the caller's thread
                 self._error = err
 
-    def put(self, keys: str) -> None:
+    def put(self, number: int) -> None:
+        """Index chunk ``number`` (its row ids are in ``bulk_keys``)."""
         if self._error is not None:
             raise self._error
-        self._queue.put(keys)
+        self._queue.put(number)
 
     def finish(self) -> None:
         self._queue.put(None)
