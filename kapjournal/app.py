@@ -323,6 +323,7 @@ class KapJournalApp(App[None]):
         """
         self._clipboard = ""
         if self.locking:
+            self._exit_after_lock = True  # every caller is on the way out
             self._lock_skip.set()
             self._lock_done.wait(timeout=10)
         journal, self.journal = self.journal, None

@@ -226,3 +226,43 @@ async def test_lock_quit_while_open_seals_then_exits(vault_path: Path) -> None:
         await settle(pilot)
     assert journal.closed
     assert app.journal is None
+
+
+async def test_lock_quit_while_locking_exits_when_the_lock_ends(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import kapjournal.core.index as index_module
+    from kapjournal.screens.locking import LockingScreen
+
+    started = threading.Event()
+
+    def slow(journal: object, *, save: bool = True, cancelled: object = None) -> None:
+        started.set()
+        assert callable(cancelled)
+        for _ in range(500):
+            if cancelled():
+                return
+            threading.Event().wait(0.02)
+
+    monkeypatch.setattr(index_module, "drop_service", slow)
+    make_vault(vault_path, "an entry")
+    app = make_app(vault_path)
+    exited: list[bool] = []
+    monkeypatch.setattr(app, "exit", lambda *a, **k: exited.append(True))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert started.wait(5)
+        await pilot.press("ctrl+q")  # quitting while locking: wait for the lock, then exit
+        await pilot.pause()
+        assert isinstance(app.screen, LockingScreen) and exited == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert journal.closed
+        assert exited == [True]
+        assert not isinstance(app.screen, UnlockScreen)
