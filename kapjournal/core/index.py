@@ -1465,15 +1465,27 @@ class _FtsWriter:
 
     def put(self, number: int) -> None:
         """Index chunk ``number`` (its row ids are in ``bulk_keys``)."""
-        if self._error is not None:
-            raise self._error
+        self._raise_failure()
         self._queue.put(number)
 
     def finish(self) -> None:
         self._queue.put(None)
         self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        """Re-raise the writer's failure here, always as an ``sqlite3.Error``.
+
+        With two threads on one connection the module can lose the error code
+        (the other thread's next call resets it) and report a SystemError
+        instead; callers handle database failures as ``sqlite3.Error``.
+        """
+        err = self._error
+        if err is None:
+            return
+        if isinstance(err, sqlite3.Error) or not isinstance(err, Exception):
+            raise err
+        raise sqlite3.OperationalError("the search index could not be written") from err
 
     def abort(self) -> None:
         self._stop = True

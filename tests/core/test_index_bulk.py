@@ -153,7 +153,8 @@ def test_index_bulk_load_writer_failure_rolls_back(
 ) -> None:
     monkeypatch.setattr(index_mod, "BULK_CHUNK_MIN", 10)
     monkeypatch.setattr(index_mod, "_INDEX_CHUNK", "INSERT INTO no_such_table SELECT ?")
-    # the type can vary: SQLite reports errors per connection, and two threads share it
+    # SQLite keeps one error code per connection, shared by the two threads: the
+    # writer may see a SystemError, which is handed on as an sqlite3.Error.
     with pytest.raises(sqlite3.Error):
         build_index(unordered)
     assert not [t for t in threading.enumerate() if t.name == "kapj-index-writer"]
