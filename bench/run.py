@@ -281,7 +281,8 @@ def operations(helps: dict[str, str], export_to: Path) -> list[Op]:
             baseline=True,
             standalone=True,
         ),
-        Op("list", "unlock + list last 20 (no index image)", ["list", "-n", "20"], ["-n", "20"]),
+        # `import` leaves a sealed index image, which `list` reads (no entry decrypted).
+        Op("list", "unlock + list last 20 (after import)", ["list", "-n", "20"], ["-n", "20"]),
         Op(
             "rare",
             "search rare word (0.01%)",
@@ -311,9 +312,8 @@ def operations(helps: dict[str, str], export_to: Path) -> list[Op]:
             ["-from", RANGE_FROM, "-to", RANGE_TO],
             why_na=na_search,
         ),
-        # The searches above saved kapjournal's sealed index image; `list` reads the
-        # newest entries from it instead of decrypting every entry (jrnl: same command).
-        Op("list_image", "list last 20, index image saved", ["list", "-n", "20"], ["-n", "20"]),
+        # Again after the searches (which re-save the image if they had to patch it).
+        Op("list_image", "list last 20, after the searches", ["list", "-n", "20"], ["-n", "20"]),
         Op("add", "add one entry", ["add"], [add_text], kap_stdin=add_text.encode()),
         Op("export", "export JSON", export("json"), ["--export", "json"], why_na=na_export),
         # jrnl has no HTML export: timed for the figures section only.
