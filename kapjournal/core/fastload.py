@@ -1,0 +1,109 @@
+"""Bulk decoding of authenticated vault records into models.
+
+Opening a whole journal (``Journal.all``, exports) decodes thousands of
+records. Each was written by ``Journal.save`` (``json.dumps(model.to_dict())``)
+and authenticated by the vault's AEAD tag, so it is trusted data of a known
+shape. This module turns such a payload into a model with as little work per
+record as possible while giving exactly what ``Model.from_record(json.loads(b))``
+gives:
+
+* JSON is parsed with orjson, which gives the same values as the standard
+  library's ``json.loads`` except for integers beyond 64 bits (orjson makes them floats). So
+  when a field that can hold a number (``int``, ``float``, ``Any``, a mapping,
+  or a nested model with such a field) is not empty, that record is parsed
+  again with ``json``. Entries without guided answers and insights, nearly
+  every record of a journal, never need that.
+* A record whose keys are exactly the model's fields, in order (every record
+  the current version wrote), gets its dates, tuples and nested models
+  converted in place and becomes the new object's attribute dictionary; the
+  dataclass ``__init__`` would only copy the same values one by one. Anything
+  else (an older record missing a newer field, a conversion that fails) goes
+  through ``Model.from_record`` and so, when needed, the validating
+  ``from_dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+import typing
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from kapjournal.core.errors import InvalidInput
+from kapjournal.core.models import Model, _fast_specs
+
+Decoder = Callable[[bytes], Model]
+
+_NUMBERLESS = (str, bool, datetime, date, type(None))
+
+
+def _can_hold_number(tp: Any) -> bool:
+    """Whether a value of this type may contain a JSON number (checked conservatively)."""
+    if tp in _NUMBERLESS:
+        return False
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType, tuple):
+        return any(_can_hold_number(a) for a in typing.get_args(tp) if a is not Ellipsis)
+    if isinstance(tp, type) and issubclass(tp, Model) and dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        return any(_can_hold_number(hints[f.name]) for f in dataclasses.fields(tp))
+    return True  # int, float, Any, dict, anything unknown
+
+
+def _plain_dataclass(cls: type) -> bool:
+    """True when an instance is fully described by its ``__dict__`` of fields."""
+    return (
+        dataclasses.is_dataclass(cls)
+        and not hasattr(cls, "__post_init__")
+        and not hasattr(cls, "__slots__")
+        and all(f.init for f in dataclasses.fields(cls))
+    )
+
+
+@functools.cache
+def decoder(cls: type[Model]) -> Decoder:
+    """A function from a record payload (JSON bytes) to a ``cls`` instance.
+
+    Raises (from the returned function) ``InvalidInput`` or ``ValueError`` for a
+    payload that is not a valid ``cls``, exactly as ``from_record`` would.
+    """
+    from_record = cls.from_record
+    if not _plain_dataclass(cls):
+        return lambda data: from_record(json.loads(data))
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    hints = typing.get_type_hints(cls)
+    names = tuple(f.name for f in fields)
+    numeric = tuple(f.name for f in fields if _can_hold_number(hints[f.name]))
+    convs = tuple((name, conv) for name, conv in _fast_specs(cls) if conv is not None)
+    fast_loads, slow_loads, fast_error = orjson.loads, json.loads, orjson.JSONDecodeError
+    new = object.__new__
+    set_attr = object.__setattr__
+
+    def decode(data: bytes) -> Model:
+        try:
+            raw = fast_loads(data)
+        except fast_error:
+            raw = slow_loads(data)  # NaN, huge exponents: the standard library decides
+        else:
+            if type(raw) is not dict or any(raw.get(name) for name in numeric):
+                raw = slow_loads(data)
+        if type(raw) is dict and tuple(raw) == names:
+            try:
+                for name, conv in convs:
+                    value = raw[name]
+                    if value is not None:
+                        raw[name] = conv(value)
+            except (TypeError, ValueError, AttributeError, KeyError, InvalidInput):
+                return from_record(slow_loads(data))  # a fresh copy: raw is half converted
+            obj = new(cls)
+            set_attr(obj, "__dict__", raw)
+            return obj  # type: ignore[no-any-return]
+        return from_record(raw)
+
+    return decode
