@@ -25,7 +25,6 @@ gives:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import types
 import typing
@@ -66,13 +65,22 @@ def _plain_dataclass(cls: type) -> bool:
     )
 
 
-@functools.cache
+_DECODERS: dict[type[Model], Decoder] = {}
+
+
 def decoder(cls: type[Model]) -> Decoder:
     """A function from a record payload (JSON bytes) to a ``cls`` instance.
 
     Raises (from the returned function) ``InvalidInput`` or ``ValueError`` for a
     payload that is not a valid ``cls``, exactly as ``from_record`` would.
     """
+    found = _DECODERS.get(cls)
+    if found is None:
+        found = _DECODERS[cls] = _build(cls)
+    return found
+
+
+def _build(cls: type[Model]) -> Decoder:
     from_record = cls.from_record
     if not _plain_dataclass(cls):
         return lambda data: from_record(json.loads(data))
@@ -80,7 +88,8 @@ def decoder(cls: type[Model]) -> Decoder:
     hints = typing.get_type_hints(cls)
     names = tuple(f.name for f in fields)
     numeric = tuple(f.name for f in fields if _can_hold_number(hints[f.name]))
-    convs = tuple((name, conv) for name, conv in _fast_specs(cls) if conv is not None)
+    specs = _fast_specs(cls)  # type: ignore[arg-type]
+    convs = tuple((name, conv) for name, conv in specs if conv is not None)
     fast_loads, slow_loads, fast_error = orjson.loads, json.loads, orjson.JSONDecodeError
     new = object.__new__
     set_attr = object.__setattr__
@@ -103,7 +112,7 @@ def decoder(cls: type[Model]) -> Decoder:
                 return from_record(slow_loads(data))  # a fresh copy: raw is half converted
             obj = new(cls)
             set_attr(obj, "__dict__", raw)
-            return obj  # type: ignore[no-any-return]
+            return obj
         return from_record(raw)
 
     return decode

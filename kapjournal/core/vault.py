@@ -1019,7 +1019,13 @@ class Vault:
                 head = heads[kind] = struct.pack(">I", len(kind_b)) + kind_b
             # Byte-identical to _record_ad (one join, the per-kind part cached).
             ad = b"".join(
-                (prefix, struct.pack(">I", len(rid)), rid, head, tail(4, schema_v, 4, key_id, 8, rev))
+                (
+                    prefix,
+                    struct.pack(">I", len(rid)),
+                    rid,
+                    head,
+                    tail(4, schema_v, 4, key_id, 8, rev),
+                )
             )
             try:
                 plain = unframe(decrypt(bytes(nonce), bytes(ct), ad))
