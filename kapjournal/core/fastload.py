@@ -55,6 +55,23 @@ def _can_hold_number(tp: Any) -> bool:
     return True  # int, float, Any, dict, anything unknown
 
 
+_NUMERIC: dict[type, tuple[str, ...]] = {}
+
+
+def numeric_fields(cls: type[Model]) -> tuple[str, ...]:
+    """Fields of ``cls`` whose values may contain a number (where orjson and json differ:
+    integers beyond 64 bits when reading, the spelling of some floats when writing)."""
+    found = _NUMERIC.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _NUMERIC[cls] = tuple(
+            f.name
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            if _can_hold_number(hints[f.name])
+        )
+    return found
+
+
 def _plain_dataclass(cls: type) -> bool:
     """True when an instance is fully described by its ``__dict__`` of fields."""
     return (
@@ -85,9 +102,8 @@ def _build(cls: type[Model]) -> Decoder:
     if not _plain_dataclass(cls):
         return lambda data: from_record(json.loads(data))
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
     names = tuple(f.name for f in fields)
-    numeric = tuple(f.name for f in fields if _can_hold_number(hints[f.name]))
+    numeric = numeric_fields(cls)
     specs = _fast_specs(cls)  # type: ignore[arg-type]
     convs = tuple((name, conv) for name, conv in specs if conv is not None)
     fast_loads, slow_loads, fast_error = orjson.loads, json.loads, orjson.JSONDecodeError

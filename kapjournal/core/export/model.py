@@ -689,6 +689,10 @@ def build_document(
     """
     note = progress or (lambda _stage: None)
     note("Reading the journal")
+    kinds = [Session, Entry, Insight, SafetyEvent, Appointment]
+    if options.include_checkins:
+        kinds += [CheckIn, ScaleResult]
+    journal.preload(*kinds)  # one pass over the vault
     all_sessions = journal.all(Session)
     all_entries = journal.all(Entry)
     cycles = CycleIndex(all_sessions)
