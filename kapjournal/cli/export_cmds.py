@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
@@ -38,6 +39,28 @@ def _ask_export_passphrase(path: Path | None) -> str:
         if first == second:
             return first
         click.echo("The two passphrases differ; please try again.", err=True)
+
+
+def _prepare(fmt: str) -> None:
+    """Import what an export needs after unlocking (run in a thread during the KDF).
+
+    Nothing secret is touched here. Any failure is left for the export itself to
+    report where it happens.
+    """
+    try:
+        from kapjournal.core.export import model  # noqa: F401 - the journal and models too
+
+        if fmt in ("html", "pdf"):
+            from kapjournal.core.export.html import environment
+
+            environment().get_template("export.html.j2")
+        elif fmt == "md":
+            from kapjournal.core.export import markdown  # noqa: F401
+        elif fmt == "json":
+            from kapjournal.core.export import jsonfmt  # noqa: F401
+        from kapjournal.core.export import plaintext  # noqa: F401
+    except Exception:  # noqa: BLE001,S110 - the export reports its own errors
+        pass
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -108,10 +131,9 @@ def export(
     import gc
 
     from kapjournal.core.dates import parse_when
-    from kapjournal.core.export import default_filename, export_to_file
+    from kapjournal.core.export import default_filename
     from kapjournal.core.export.age import parse_recipient, synced_folder
-    from kapjournal.core.export.model import REDACTABLE, ExportOptions, parse_hidden
-    from kapjournal.core.models import Session
+    from kapjournal.core.export.options import REDACTABLE, parse_hidden
 
     by_phrase = by_phrase or phrase_file is not None
     if sum([recipient is not None, by_phrase, plaintext]) > 1:
@@ -139,12 +161,22 @@ def export(
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
     try:
-        renderer = {"html": "html", "md": "markdown", "json": "jsonfmt"}.get(fmt, "plaintext")
-        prepare = tuple(f"kapjournal.core.export.{m}" for m in (renderer, "plaintext"))
-        journal = open_journal(state, readonly=False, prepare=prepare)
+        # The journal, models, document model and renderer are imported (and the
+        # HTML template compiled) while the key is derived.
+        warm = threading.Thread(target=_prepare, args=(fmt,), name="kapjournal-export-prep")
+        warm.daemon = True
+        warm.start()
+        try:
+            journal = open_journal(state, readonly=False)
+        finally:
+            warm.join()
     except BaseException:
         gc.enable()
         raise
+    from kapjournal.core.export import export_to_file
+    from kapjournal.core.export.model import ExportOptions
+    from kapjournal.core.models import Session
+
     try:
         settings = journal.settings()
         remembered = settings.therapist_recipient

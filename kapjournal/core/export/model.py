@@ -29,6 +29,9 @@ from typing import Any
 from kapjournal import __version__
 from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.errors import InvalidInput, KapError
+from kapjournal.core.export.options import REDACTABLE as REDACTABLE  # re-exported
+from kapjournal.core.export.options import SESSION_DETAIL_FIELDS as SESSION_DETAIL_FIELDS
+from kapjournal.core.export.options import parse_hidden as parse_hidden
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import (
     CHECKIN_FIELDS,
@@ -50,26 +53,6 @@ from kapjournal.core.models import (
 SCHEMA_VERSION = 1
 FORMAT_NAME = "kapjournal-export"
 WITHHELD_PARAGRAPH = "[paragraph withheld by the patient]"
-
-#: Field groups the patient can withhold, with the label shown in the app.
-REDACTABLE: dict[str, str] = {
-    "dose": "Doses (value and unit)",
-    "route": "Routes",
-    "setting": "Setting and support person",
-    "side_effects": "Side effects",
-    "vitals": "Vitals",
-    "dissociation": "Dissociation ratings",
-    "session_notes": "Session notes",
-    "clinician": "Clinician names",
-    "tags": "Entry and insight tags",
-    "checkin_notes": "Notes written with check-ins",
-    "follow_ups": "Follow-ups on insights",
-    "appointment_notes": "Appointment notes",
-}
-SESSION_DETAIL_FIELDS = frozenset(
-    {"dose", "route", "setting", "side_effects", "vitals", "dissociation", "session_notes"}
-    | {"clinician"}
-)
 
 PACK_LABELS: dict[str, str] = {
     "prepare": "Before the session",
@@ -192,17 +175,6 @@ class ExportOptions:
         if self.include_sessions:
             return self.redact
         return self.redact | SESSION_DETAIL_FIELDS
-
-
-def parse_hidden(specs: Iterable[str]) -> dict[str, frozenset[int]]:
-    """Parse ``ENTRYID:N`` (1-based paragraph numbers) into a hiding map."""
-    out: dict[str, set[int]] = defaultdict(set)
-    for spec in specs:
-        ident, sep, num = spec.partition(":")
-        if not sep or not num.strip().isdigit() or int(num) < 1 or not ident.strip():
-            raise InvalidInput(f"'{spec}' should look like ENTRY-ID:PARAGRAPH, e.g. 3f2a9c1d:2.")
-        out[ident.strip().lower()].add(int(num) - 1)
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------- summary rows
