@@ -124,3 +124,18 @@ def test_json_writer_matches_standard_encoder(vault_path: Path) -> None:
             assert json.loads(fast)["entries"]
             assert read_document(fast).entries == doc.entries
     assert b"2.5e-07" in _reference_json(doc)  # the float the standard encoder spells its way
+
+
+def test_export_item_fast_constructor_equals_dataclass() -> None:
+    from dataclasses import fields
+
+    from kapjournal.core.export.model import Item, _item
+
+    at = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
+    entry = Entry("a" * 32, at, at, "body", title="t", tags=("x",), flagged_for_therapy=True)
+    args = (at, "entry", entry, "Next day", 2, ("body",), "t", (), ("x",), True)
+    fast, plain = _item(*args), Item(*args)
+    assert fast == plain
+    assert list(vars(fast)) == [f.name for f in fields(Item)]
+    assert fast.when == plain.when
+    assert _item(*args[:6]) == Item(*args[:6])

@@ -222,27 +222,26 @@ def render_markdown(doc: ExportDocument) -> str:
                 head += f" · day {it.days_since}"
             if it.pack:
                 head += f" · {md_line(it.pack)}"
-            if it.kind == "entry" and getattr(it.model, "flagged_for_therapy", False):
+            if it.flagged:  # only entries are flagged for the appointment
                 head += " · for the appointment"
             add(f"#### {head}")
             add("")
-            title = getattr(it.model, "title", "")
-            if title:
-                add(f"**{md_line(title)}**")
+            if it.title:
+                add(f"**{md_line(it.title)}**")
                 add("")
-            for a in getattr(it.model, "answers", ()):
-                value = a.value
-                if isinstance(value, list | tuple):
-                    value = ", ".join(str(v) for v in value)
-                shown = "—" if value is None else str(value)
-                add(f"- **{md_line(a.question)}** {md_line(shown)}")
-            if getattr(it.model, "answers", ()):
+            if it.answers:
+                for a in it.answers:
+                    value = a.value
+                    if isinstance(value, list | tuple):
+                        value = ", ".join(str(v) for v in value)
+                    shown = "—" if value is None else str(value)
+                    add(f"- **{md_line(a.question)}** {md_line(shown)}")
                 add("")
             for p in it.paragraphs:
                 add(md_paragraph(p))
                 add("")
-            if it.model.tags:
-                add("Tags: " + ", ".join(md_line(t) for t in it.model.tags))
+            if it.tags:
+                add("Tags: " + ", ".join([md_line(t) for t in it.tags]))
                 add("")
     add("---")
     add("")

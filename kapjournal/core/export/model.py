@@ -256,6 +256,29 @@ class Item:
         return text if self.days_since is None else f"{text} · day {self.days_since}"
 
 
+def _item(
+    at: datetime,
+    kind: str,
+    model: Entry | Insight,
+    pack: str | None,
+    days_since: int | None,
+    paragraphs: tuple[str, ...],
+    title: str = "",
+    answers: tuple[Answer, ...] = (),
+    tags: tuple[str, ...] = (),
+    flagged: bool = False,
+) -> Item:
+    """``Item(...)`` for the body loop (one per exported entry): the same frozen object,
+    built with one attribute dictionary instead of one frozen ``__setattr__`` per field."""
+    item = object.__new__(Item)
+    object.__setattr__(item, "__dict__", {
+        "at": at, "kind": kind, "model": model, "pack": pack, "days_since": days_since,
+        "paragraphs": paragraphs, "title": title, "answers": answers, "tags": tags,
+        "flagged": flagged,
+    })  # fmt: skip
+    return item
+
+
 @dataclass(frozen=True)
 class Cycle:
     session: Session | None
@@ -459,17 +482,22 @@ class ExportDocument:
         by_session: dict[str | None, list[Item]] = defaultdict(list)
         order: list[str | None] = []
         sessions: dict[str | None, Session | None] = {None: None}
+        session_for, days_since = self.cycles.session_for, self.cycles.days_since
+        packs: dict[str, str] = {}
         for at, model, kind in items:
-            sid = getattr(model, "session_id", None)
-            s = self._session_of(at, sid)
+            s = session_for(at, model.session_id)  # type: ignore[attr-defined]
             key = s.id if s else None
             if key not in by_session:
                 order.append(key)
                 sessions[key] = s
-            days = self.cycles.days_since(at, s) if s else None
+            days = days_since(at, s) if s else None
             if isinstance(model, Entry):
-                pack = self.pack_label(model.pack_id) if model.pack_id else None
-                item = Item(
+                pack = None
+                if model.pack_id:
+                    pack = packs.get(model.pack_id)
+                    if pack is None:
+                        pack = packs[model.pack_id] = self.pack_label(model.pack_id)
+                item = _item(
                     at,
                     kind,
                     model,
@@ -483,7 +511,7 @@ class ExportDocument:
                 )
             else:
                 assert isinstance(model, Insight)
-                item = Item(
+                item = _item(
                     at, kind, model, None, days, split_paragraphs(model.text), "", (), model.tags
                 )
             by_session[key].append(item)
