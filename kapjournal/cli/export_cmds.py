@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state, read_passphrase_file
+from kapjournal.cli import (
+    State,
+    ask_passphrase,
+    main,
+    pass_state,
+    read_passphrase_file,
+    unlock_journal,
+)
 from kapjournal.core.errors import InvalidInput
 
 _FORMATS = ("html", "md", "json", "pdf")
@@ -61,6 +69,26 @@ def _prepare(fmt: str) -> None:
         from kapjournal.core.export import plaintext  # noqa: F401
     except Exception:  # noqa: BLE001,S110 - the export reports its own errors
         pass
+
+
+def _open_and_prepare(state: State, fmt: str) -> Any:
+    """``open_journal`` that, while the key is derived, also imports the document
+    model and renderer and compiles the HTML template (in a helper thread started
+    only then, so it does not slow down reading the header and passphrase)."""
+    from kapjournal.core.vault import read_header
+
+    read_header(state.vault)  # clear "not found / not a vault" before asking
+    passphrase = ask_passphrase(state)
+    warm = threading.Thread(target=_prepare, args=(fmt,), name="kapjournal-export-prep")
+    warm.daemon = True
+    warm.start()
+    try:
+        journal = unlock_journal(state.vault, passphrase, readonly=False)
+    finally:
+        warm.join()
+    for warning in journal.warnings:
+        click.echo(f"kapjournal: {warning}", err=True)
+    return journal
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -161,15 +189,7 @@ def export(
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
     try:
-        # The journal, models, document model and renderer are imported (and the
-        # HTML template compiled) while the key is derived.
-        warm = threading.Thread(target=_prepare, args=(fmt,), name="kapjournal-export-prep")
-        warm.daemon = True
-        warm.start()
-        try:
-            journal = open_journal(state, readonly=False)
-        finally:
-            warm.join()
+        journal = _open_and_prepare(state, fmt)
     except BaseException:
         gc.enable()
         raise

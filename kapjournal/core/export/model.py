@@ -594,9 +594,8 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n")
 
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Paragraphs are separated by a blank line; numbering for hiding starts at 1."""
-    if "\n\n" not in text and "\n " not in text and "\n\t" not in text:
-        # No blank line (the split pattern needs "\n", spaces or tabs, "\n"): one paragraph.
-        return (text.strip("\n"),) if text.strip() else ()
+    if "\n" not in text:
+        return (text,) if text.strip() else ()  # one line, one paragraph
     parts = [p.strip("\n") for p in _PARA_SPLIT.split(text)]
     return tuple(p for p in parts if p.strip())
 
