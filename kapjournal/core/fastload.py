@@ -116,7 +116,7 @@ def _build(cls: type[Model]) -> Decoder:
         except fast_error:
             raw = slow_loads(data)  # NaN, huge exponents: the standard library decides
         else:
-            if type(raw) is not dict or any(raw.get(name) for name in numeric):
+            if type(raw) is not dict or any(map(raw.get, numeric)):
                 raw = slow_loads(data)
         if type(raw) is dict and tuple(raw) == names:
             try:

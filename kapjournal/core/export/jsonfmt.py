@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -144,9 +145,17 @@ def _encoder_for(cls: type[Model]) -> Callable[[Model], bytes]:
     """
     numeric = numeric_fields(cls)
     dumps, std = orjson.dumps, _ENCODER.encode
+    get: Callable[[Model], Any]
+    if len(numeric) > 1:
+        get = operator.attrgetter(*numeric)  # a tuple of the values
+    elif numeric:
+        one = operator.attrgetter(numeric[0])  # the value itself
+        get = lambda model: (one(model),)  # noqa: E731
+    else:
+        get = lambda model: ()  # noqa: E731
 
     def encode(model: Model) -> bytes:
-        if not any(getattr(model, name) for name in numeric):
+        if not any(get(model)):
             try:
                 return dumps(model)
             except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
