@@ -40,9 +40,11 @@ class State:
 
     @property
     def vault(self) -> Path:
+        if self._vault is not None:
+            return self._vault
         from kapjournal.core.paths import default_vault_path
 
-        return self._vault if self._vault is not None else default_vault_path()
+        return default_vault_path()
 
 
 # Command name -> the module in kapjournal.cli that defines it (the one place

@@ -123,7 +123,12 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--redact", multiple=True, metavar="FIELD",
     help="Withhold a field (repeatable or comma-separated): " + ", ".join(_REDACTABLE) + ".",
 )  # fmt: skip
-@click.option("--hide", multiple=True, metavar="ENTRY:N", help="Hide paragraph N of an entry.")
+@click.option(
+    "--hide",
+    multiple=True,
+    metavar="ENTRY:N",
+    help="Hide part N of an entry (its paragraphs, then its guided answers).",
+)
 @click.option("--label", default=None, help="Patient label on the first page.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @click.option(

@@ -315,6 +315,17 @@ class Answer(Model):
     value: Any = None
 
 
+def answer_value_text(value: Any) -> str:
+    """A guided answer as people read it: lists joined, yes/no in words, '—' if skipped."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Entry(Model):
     """A journal entry: free writing, a completed guided pack, or a session fragment."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "kapjournal"
 VAULT_ENV = "KAPJOURNAL_VAULT"
 VAULT_FILENAME = "journal.kapj"
 
 
 def data_dir() -> Path:
+    import platformdirs  # imported here: it costs ~7 ms and most commands never need it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -26,6 +26,8 @@ def default_vault_path() -> Path:
 
 def user_prompts_dir() -> Path:
     """Folder for the user's own prompt and scale packs."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "prompts"
 
 

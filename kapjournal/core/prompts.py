@@ -475,9 +475,18 @@ def import_pack(source: Path, dest_dir: Path | None = None) -> str:
     target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = target_dir / f"{pack_id}.toml"
     tmp = target.with_suffix(".toml.tmp")
-    shutil.copyfile(source, tmp)
-    os.chmod(tmp, 0o600)
+    # Private from the first byte (the user's own prompts can be personal), synced
+    # before the rename so a crash leaves the old pack or the new one, never half.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover temp file from an older run keeps its mode otherwise
+    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        shutil.copyfileobj(src, out)
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(tmp, target)
+    from kapjournal.core.vault import fsync_dir
+
+    fsync_dir(target_dir)
     return pack_id
 
 

@@ -21,7 +21,6 @@ and whose ``start``/``end`` point at it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -279,6 +278,8 @@ def _lex(text: str) -> list[_Token]:
             i = j
             continue
         if sep and key and value and key.isalpha():
+            import difflib  # only for the "did you mean" hint
+
             close = difflib.get_close_matches(key.lower(), FILTER_KEYS, n=1, cutoff=0.75)
             if close:
                 raise BadQuery(

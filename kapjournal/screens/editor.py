@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from kapjournal.core.errors import KapError
-from kapjournal.core.models import Draft, Entry, new_id
+from kapjournal.core.models import Draft, Entry, answer_value_text, new_id
 from kapjournal.core.sanitize import clean, clean_line, has_unsafe
 from kapjournal.core.tags import extract_tags
 from kapjournal.screens.base import JournalScreen
@@ -38,12 +38,7 @@ def answers_text(entry: Entry) -> Text:
         if i:
             text.append("\n")
         text.append(clean(answer.question) + "\n", style="bold")
-        value = answer.value
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
-        text.append("  " + clean("" if value is None else str(value)) + "\n")
+        text.append("  " + clean(answer_value_text(answer.value)) + "\n")
     return text
 
 

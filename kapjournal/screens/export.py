@@ -47,9 +47,10 @@ from kapjournal.core.export.model import (
     ExportOptions,
     build_document,
     parse_hidden,
+    shareable_entries,
 )
 from kapjournal.core.export.plaintext import counts_line, summary_text
-from kapjournal.core.models import Session
+from kapjournal.core.models import Entry, Session
 from kapjournal.core.sanitize import clean
 from kapjournal.screens.base import JournalScreen
 
@@ -142,6 +143,7 @@ class ExportScreen(JournalScreen):
     BINDINGS = [
         Binding("f5", "preview", "Preview"),
         Binding("ctrl+s", "export", "Export"),
+        Binding("f6", "hide_paragraphs", "Hide paragraphs"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -182,10 +184,12 @@ class ExportScreen(JournalScreen):
                 yield SelectionList[str](
                     *[(label, key) for key, label in REDACTABLE.items()], id="export-redact"
                 )
-                yield Input(
-                    placeholder="hide paragraphs: ENTRY-ID:N, e.g. 3f2a9c1d:2",
-                    id="export-hide",
-                )
+                with Horizontal(classes="export--buttons"):
+                    yield Input(
+                        placeholder="hide paragraphs: ENTRY-ID:N, e.g. 3f2a9c1d:2",
+                        id="export-hide",
+                    )
+                    yield Button("Choose…", id="export-hide-pick")
                 yield Label("Protection", classes="export--label")
                 with RadioSet(id="export-protect"):
                     yield RadioButton("Therapist's age key", value=True, id="protect-key")
@@ -274,19 +278,73 @@ class ExportScreen(JournalScreen):
             hidden_paragraphs=parse_hidden(self._value("#export-hide").replace(",", " ").split()),
         )
 
+    def _checked_options(self) -> ExportOptions | None:
+        """The form's choices, or None after showing what is wrong with them."""
+        try:
+            return self.options()
+        except KapError as err:
+            self._status(err.user_message, error=True)
+            return None
+
     def _status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(
             Text(clean(text), style="bold red" if error else "")
         )
 
+    # -- hiding paragraphs ---------------------------------------------
+
+    @on(Button.Pressed, "#export-hide-pick")
+    def action_hide_paragraphs(self) -> None:
+        """Pick paragraphs and answers to withhold from a list instead of typing ids."""
+        options = self._checked_options()
+        if options is None:
+            return
+        if options.insights_only:
+            self._status("Only insights are shared, so there are no whole entries to trim.")
+            return
+        self._status("Reading your entries…")
+        self._load_for_hiding(options)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export-hide")
+    def _load_for_hiding(self, options: ExportOptions) -> None:
+        try:
+            entries = shareable_entries(self.journal, options)
+        except KapError as err:
+            self.post_message(ExportFailedMsg(err.user_message))
+            return
+        self.app.call_from_thread(self._open_hide_dialog, entries, options)
+
+    def _open_hide_dialog(self, entries: list[Entry], options: ExportOptions) -> None:
+        from kapjournal.screens.hide_paragraphs import (
+            HideParagraphsModal,
+            hidden_to_specs,
+            resolve_prefixes,
+        )
+
+        if not entries:
+            self._status("No entries match these dates and sessions.")
+            return
+        self._status("")
+        ids = [e.id for e in entries]
+        known, unknown = resolve_prefixes(options.hidden_paragraphs, ids)
+
+        def chosen(result: dict[str, frozenset[int]] | None) -> None:
+            if result is None:
+                return
+            # Items typed for entries outside this selection stay, so nothing typed is lost.
+            specs = hidden_to_specs(result, ids) + unknown
+            self.query_one("#export-hide", Input).value = " ".join(specs)
+            count = sum(len(v) for v in result.values())
+            self._status(f"{count} paragraph(s) or answer(s) will be withheld." if count else "")
+
+        self.app.push_screen(HideParagraphsModal(entries, known), chosen)
+
     # -- preview -------------------------------------------------------
 
     @on(Button.Pressed, "#export-preview-btn")
     def action_preview(self) -> None:
-        try:
-            options = self.options()
-        except KapError as err:
-            self._status(err.user_message, error=True)
+        options = self._checked_options()
+        if options is None:
             return
         self._status("Preparing the preview…")
         self._run_preview(options)

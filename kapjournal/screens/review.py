@@ -58,6 +58,7 @@ class ReviewScreen(Screen[None]):
     ReviewScreen #timeline-tree { width: 45%; }
     ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
     ReviewScreen #search-results { height: 12; }
+    ReviewScreen #search-count { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, doc: ExportDocument, *, title: str = "") -> None:
@@ -81,6 +82,7 @@ class ReviewScreen(Screen[None]):
                 yield Input(
                     placeholder="Search this export (words in any order)", id="search-input"
                 )
+                yield Static(Text(""), id="search-count")
                 yield OptionList(id="search-results")
                 with VerticalScroll(classes="review--pane"):
                     yield Static(Text(""), id="search-detail")
@@ -147,12 +149,24 @@ class ReviewScreen(Screen[None]):
         box.add_options(
             [Option(Text(clean_line(item_title(it))), id=str(n)) for n, it in enumerate(results)]
         )
-        detail = self.query_one("#search-detail", Static)
+        count = self.query_one("#search-count", Static)
         if event.value.strip() and not results:
-            detail.update(Text("Nothing in this export matches."))
+            count.update(Text("Nothing in this export matches."))
         else:
             more = " (showing the first 200)" if len(results) >= MAX_RESULTS else ""
-            detail.update(Text(f"{len(results)} match(es){more}." if event.value.strip() else ""))
+            hint = " Enter or Tab to go through them." if results else ""
+            count.update(
+                Text(f"{len(results)} match(es){more}.{hint}" if event.value.strip() else "")
+            )
+        self.query_one("#search-detail", Static).update(Text(""))
+        if results:
+            box.highlighted = 0  # the best match shows below at once
+
+    @on(Input.Submitted, "#search-input")
+    def _to_results(self) -> None:
+        box = self.query_one("#search-results", OptionList)
+        if box.option_count:
+            box.focus()
 
     @on(OptionList.OptionHighlighted, "#search-results")
     @on(OptionList.OptionSelected, "#search-results")

@@ -105,6 +105,7 @@ class SessionFormScreen(JournalScreen):
         super().__init__()
         self.session = session
         self.initial = form_fields(session) if session else {}
+        self._errors_shown = False  # once True, fields are re-checked as they change
 
     # -- layout -------------------------------------------------------
 
@@ -251,7 +252,9 @@ class SessionFormScreen(JournalScreen):
             return build_new_session(fields, self.journal.all(Session), now=self.journal.now)
         return build_session(fields, self.session, now=self.journal.now)
 
-    def show_errors(self, errors: dict[str, str]) -> None:
+    def show_errors(self, errors: dict[str, str], *, refocus: bool = True) -> None:
+        """Show each message beside its field; ``refocus`` moves to the first one."""
+        self._errors_shown = bool(errors)
         for widget in self.query(".form--error"):
             if isinstance(widget, Static):
                 widget.update("")
@@ -267,6 +270,8 @@ class SessionFormScreen(JournalScreen):
         summary = self.query_one("#form-summary", Static)
         if errors:
             summary.update(Text(f"Nothing saved yet: please check {len(errors)} field(s) above."))
+            if not refocus:
+                return
             first = next(iter(errors))
             key = "v_" + first.split("_")[1] + "_bp" if first.startswith("v_") else first
             widgets = self.query(f"#f-{key}")
@@ -274,6 +279,14 @@ class SessionFormScreen(JournalScreen):
                 widgets.first().focus()
         else:
             summary.update("")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck(self) -> None:
+        """Once messages are showing, re-check as the user types, so a message
+        disappears as soon as its field is fixed (focus stays where it is)."""
+        if self._errors_shown:
+            self.show_errors(self.validate().errors, refocus=False)
 
     def action_save(self) -> None:
         result = self.validate()

@@ -56,6 +56,17 @@ def test_cli_add_does_not_import_search_export_or_importers(
     assert _heavy_in(modules) == []
 
 
+def test_cli_with_vault_option_skips_platform_folder_lookup(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    """platformdirs (~7 ms of start-up) loads only when the default vault path is needed."""
+    base = ["--vault", str(vault_path), "--passphrase-file", str(passphrase_file)]
+    CliRunner().invoke(main, [*base, "init"])
+    modules = _loaded_modules(*base, "add", "-m", "an evening note")
+    assert "kapjournal.cli.vault_cmds" in modules
+    assert "platformdirs" not in modules
+
+
 def test_cli_version_loads_no_command_module() -> None:
     modules = _loaded_modules("--version")
     assert not [m for m in modules if m.startswith("kapjournal.cli.")]

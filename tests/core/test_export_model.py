@@ -168,3 +168,53 @@ def test_model_titles_of_other_packs_come_from_the_library(journal, sample) -> N
     packs = [it.pack for c in doc.groups for it in c.items]
     assert "One month on" in packs and "no_such_pack" in packs
     assert doc.pack_titles == {"one_month": "One month on"}
+
+
+def test_model_hide_guided_answer_keeps_the_question(journal, sample) -> None:
+    from kapjournal.core.export.model import WITHHELD_ANSWER, hideable_parts
+
+    prep = sample["prep"]  # two paragraphs of body, then one answer
+    parts = hideable_parts(prep)
+    assert [p.index for p in parts] == [0, 1, 2]
+    assert (parts[2].text, parts[2].question) == ("Stay curious", "What is your intention?")
+    assert parts[0].question == ""
+    doc = build_document(
+        journal, ExportOptions(hidden_paragraphs=parse_hidden([f"{prep.id[:8]}:3"]))
+    )
+    (entry,) = [e for e in doc.entries if e.id == prep.id]
+    assert entry.body == prep.body  # paragraphs untouched
+    (answer,) = entry.answers
+    assert answer.question == "What is your intention?" and answer.value == WITHHELD_ANSWER
+    from kapjournal.core.export import render
+
+    for fmt in ("html", "md", "json"):
+        text = render(doc, fmt).decode()
+        assert "Stay curious" not in text and "answer withheld by the patient" in text, fmt
+    with pytest.raises(InvalidInput, match="1 answer"):
+        build_document(journal, ExportOptions(hidden_paragraphs=parse_hidden([f"{prep.id[:8]}:4"])))
+
+
+def test_model_yes_no_answers_read_as_words_in_every_readable_format(journal) -> None:
+    from datetime import UTC, datetime
+
+    from kapjournal.core.export import render
+    from kapjournal.core.models import Answer, Entry, new_id
+
+    when = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    question = "Did you sleep through the night?"
+    journal.save(
+        Entry(
+            id=new_id(),
+            created=when,
+            modified=when,
+            body="",
+            pack_id="next_day",
+            answers=(Answer("slept", question, "yesno", False),),
+        )
+    )
+    doc = build_document(journal, ExportOptions())
+    for fmt in ("html", "md"):
+        text = render(doc, fmt).decode()
+        assert "False" not in text, fmt
+        line = next(x for x in text.splitlines() if "sleep through" in x)
+        assert "no" in line.replace(question, ""), (fmt, line)

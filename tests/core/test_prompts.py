@@ -162,6 +162,20 @@ def test_import_pack_copies_valid_and_refuses_broken(tmp_path: Path) -> None:
     assert sorted(p.name for p in dest.iterdir()) == ["mini.toml"]
 
 
+def test_import_pack_is_private_even_over_a_leftover_temp_file(tmp_path: Path) -> None:
+    dest = tmp_path / "user"
+    dest.mkdir()
+    leftover = dest / "mini.toml.tmp"
+    leftover.write_text("half a pack from a crash")
+    leftover.chmod(0o644)
+    src = write(tmp_path / "in", "clinic.toml", GOOD)
+    assert prompts.import_pack(src, dest) == "mini"
+    copied = dest / "mini.toml"
+    assert copied.read_text() == GOOD
+    assert copied.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in dest.iterdir()) == ["mini.toml"]
+
+
 @pytest.mark.parametrize(
     ("kind", "value", "expected"),
     [

@@ -107,3 +107,80 @@ async def test_export_screen_session_choice_limits_preview(journal) -> None:
         await pilot.press("f5")
         await _settle(app, pilot)
         assert "ENTRY-ID:PARAGRAPH" in _text(screen, "#export-status")
+
+
+async def test_export_screen_hide_paragraphs_by_picking_them(journal) -> None:
+    from textual.widgets import OptionList
+
+    from kapjournal.core.export.model import WITHHELD_PARAGRAPH, build_document
+    from kapjournal.core.models import Entry
+    from kapjournal.screens.hide_paragraphs import HideParagraphsModal
+
+    sample = fill(journal)
+    (private,) = [e for e in journal.all(Entry) if e.private]
+    hostile = sample["hostile"]
+    app = Harness(journal)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#export-hide", Input).value = "zzzzzzzz:1"  # typed, matches nothing
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, HideParagraphsModal)
+        # Private entries are never offered; newest first.
+        offered = [e.id for e in modal.entries]
+        assert private.id not in offered and hostile.id in offered
+        assert offered == sorted(offered, key=lambda i: journal.get(Entry, i).created, reverse=True)
+        # Narrow to the hostile entry by a word, then tick its second paragraph.
+        modal.query_one("#hide-filter", Input).value = "garden"
+        await pilot.pause()
+        entries = modal.query_one("#hide-entries", OptionList)
+        assert entries.option_count == 1
+        paragraphs = modal.query_one("#hide-paragraphs", SelectionList)
+        assert paragraphs.option_count == 3
+        assert "Second paragraph" in str(paragraphs.get_option_at_index(1).prompt)
+        paragraphs.focus()
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert "1 part(s) in 1 entry" in _text(modal, "#hide-count")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        field = screen.query_one("#export-hide", Input).value
+        assert field.split() == [f"{hostile.id[:8]}:2", "zzzzzzzz:1"]  # typed item kept
+        # The picked paragraph is withheld in the export; the others stay.
+        screen.query_one("#export-hide", Input).value = f"{hostile.id[:8]}:2"
+        doc = build_document(journal, screen.options())
+        (exported,) = [e for e in doc.entries if e.id == hostile.id]
+        assert "Second paragraph about the garden" not in exported.body
+        assert WITHHELD_PARAGRAPH in exported.body and "tracker" in exported.body
+
+
+async def test_hide_paragraphs_escape_keeps_the_form_as_it_was(journal) -> None:
+    fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = app.screen
+        screen.query_one("#export-hide", Input).value = "abcd1234:3"
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        modal = app.screen
+        modal.query_one("#hide-paragraphs", SelectionList).focus()
+        await pilot.press("space", "escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#export-hide", Input).value == "abcd1234:3"
+
+
+def test_hide_paragraph_specs_use_short_ids_unless_a_prefix_is_shared() -> None:
+    from kapjournal.screens.hide_paragraphs import hidden_to_specs, resolve_prefixes
+
+    ids = ["aaaaaaaa11", "aaaaaaaa22", "bbbbbbbb33"]
+    specs = hidden_to_specs({"aaaaaaaa22": frozenset({0, 2}), "bbbbbbbb33": frozenset({1})}, ids)
+    assert specs == ["aaaaaaaa22:1", "aaaaaaaa22:3", "bbbbbbbb:2"]
+    known, unknown = resolve_prefixes(
+        {"bbbb": frozenset({1}), "aaaaaaaa": frozenset({0}), "cc": frozenset({4})}, ids
+    )
+    assert known == {"bbbbbbbb33": frozenset({1})}
+    assert unknown == ["aaaaaaaa:1", "cc:5"]  # ambiguous or unknown: kept as typed

@@ -51,13 +51,17 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         await pilot.pause()
         results = screen.query_one("#search-results", OptionList)
         assert results.option_count == 1
-        results.highlighted = 0
-        await pilot.pause()
+        assert "1 match(es)" in _text(screen.query_one("#search-count", Static))
+        # The best match shows at once, and Enter moves into the results.
         shown = _text(screen.query_one("#search-detail", Static))
         assert "<script>window.kapPwned=1</script>" in shown  # plain text, not markup
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.focused is results and results.highlighted == 0
         screen.query_one("#search-input", Input).value = "nothing-matches-this"
         await pilot.pause()
-        detail = _text(screen.query_one("#search-detail", Static))
-        assert "Nothing in this export matches" in detail
+        count = _text(screen.query_one("#search-count", Static))
+        assert "Nothing in this export matches" in count
+        assert _text(screen.query_one("#search-detail", Static)) == ""
         await pilot.press("escape")
     assert list(cwd.iterdir()) == []  # review wrote nothing

@@ -48,6 +48,31 @@ async def test_session_form_shows_messages_beside_fields_and_saves_nothing(
         assert screen.query_one("#f-dose", Input).value == "-4"
 
 
+async def test_session_form_clears_a_message_once_its_field_is_fixed(journal: Journal) -> None:
+    journal.now = lambda: NOW
+    app = Harness(journal, SessionFormScreen)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionFormScreen)
+        screen.query_one("#f-dose", Input).value = "-4"
+        screen.query_one("#f-v_pre_bp", Input).value = "120-80"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "positive number" in text_of(screen, "#err-dose")
+        focused = app.focused
+        screen.query_one("#f-dose", Input).value = "56"
+        await pilot.pause()
+        assert text_of(screen, "#err-dose") == ""
+        assert "120/80" in text_of(screen, "#err-v_pre")  # the other message stays
+        assert "1 field" in text_of(screen, "#form-summary")
+        assert app.focused is focused  # re-checking does not move the cursor
+        screen.query_one("#f-v_pre_bp", Input).value = "120/80"
+        await pilot.pause()
+        assert text_of(screen, "#form-summary") == ""
+        assert journal.all(Session) == []  # still nothing saved until ctrl+s
+
+
 async def test_session_form_logs_session_with_vitals(journal: Journal) -> None:
     journal.now = lambda: NOW
     app = Harness(journal, SessionFormScreen)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -27,7 +26,7 @@ from kapjournal.core.export.model import (
     ExportDocument,
     range_text,
 )
-from kapjournal.core.models import CHECKIN_FIELDS
+from kapjournal.core.models import CHECKIN_FIELDS, answer_value_text
 
 
 def _dt(value: datetime) -> str:
@@ -36,16 +35,6 @@ def _dt(value: datetime) -> str:
 
 def _d(value: date | datetime) -> str:
     return value.strftime("%d %b %Y")
-
-
-def _answer(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 @functools.cache
@@ -59,7 +48,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["dt"] = _dt
     env.filters["d"] = _d
-    env.filters["answer"] = _answer
+    env.filters["answer"] = answer_value_text
     return env
 
 

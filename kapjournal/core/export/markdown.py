@@ -23,7 +23,7 @@ from kapjournal.core.export.model import (
     range_text,
     summary_counts,
 )
-from kapjournal.core.models import CHECKIN_FIELDS
+from kapjournal.core.models import CHECKIN_FIELDS, answer_value_text
 
 _INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"})
 _CONTROLS = {c: "\ufffd" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]}
@@ -231,11 +231,7 @@ def render_markdown(doc: ExportDocument) -> str:
                 add("")
             if it.answers:
                 for a in it.answers:
-                    value = a.value
-                    if isinstance(value, list | tuple):
-                        value = ", ".join(str(v) for v in value)
-                    shown = "—" if value is None else str(value)
-                    add(f"- **{md_line(a.question)}** {md_line(shown)}")
+                    add(f"- **{md_line(a.question)}** {md_line(answer_value_text(a.value))}")
                 add("")
             for p in it.paragraphs:
                 add(md_paragraph(p))

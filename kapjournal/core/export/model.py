@@ -48,11 +48,13 @@ from kapjournal.core.models import (
     SafetyEvent,
     ScaleResult,
     Session,
+    answer_value_text,
 )
 
 SCHEMA_VERSION = 1
 FORMAT_NAME = "kapjournal-export"
 WITHHELD_PARAGRAPH = "[paragraph withheld by the patient]"
+WITHHELD_ANSWER = "[answer withheld by the patient]"
 
 PACK_LABELS: dict[str, str] = {
     "prepare": "Before the session",
@@ -649,15 +651,54 @@ def _redact_session(s: Session, redact: frozenset[str]) -> Session:
     return s.replace(**changes) if changes else s
 
 
-def _hide(body: str, hidden: frozenset[int], entry_id: str) -> str:
-    paragraphs = split_paragraphs(body)
-    bad = [n + 1 for n in hidden if n >= len(paragraphs)]
+@dataclass(frozen=True)
+class HideablePart:
+    """A paragraph or a guided answer that can be withheld (``question`` only for answers)."""
+
+    index: int  # 0-based; people see index + 1
+    text: str
+    question: str = ""
+
+
+def hideable_parts(entry: Entry) -> list[HideablePart]:
+    """The parts of an entry that can be hidden one by one.
+
+    Numbering: the body's paragraphs first, then the guided answers in order.
+    Skipped answers keep their number but are not listed, since there is
+    nothing in them to hide.
+    """
+    paragraphs = split_paragraphs(entry.body)
+    parts = [HideablePart(n, p) for n, p in enumerate(paragraphs)]
+    for n, answer in enumerate(entry.answers, start=len(paragraphs)):
+        if answer.value in (None, "", [], ()):
+            continue
+        parts.append(HideablePart(n, answer_value_text(answer.value), answer.question))
+    return parts
+
+
+def _hide(entry: Entry, hidden: frozenset[int]) -> Entry:
+    """Replace the chosen paragraphs and guided answers with a 'withheld' line."""
+    paragraphs = split_paragraphs(entry.body)
+    total = len(paragraphs) + len(entry.answers)
+    bad = sorted(n + 1 for n in hidden if n >= total)
     if bad:
+        what = f"{len(paragraphs)} paragraph(s)"
+        if entry.answers:
+            what += f" and {len(entry.answers)} answer(s), numbered after the paragraphs"
         raise InvalidInput(
-            f"Entry {entry_id[:8]} has {len(paragraphs)} paragraph(s); "
-            f"there is no paragraph {bad[0]} to hide."
+            f"Entry {entry.id[:8]} has {what}; there is no paragraph {bad[0]} to hide."
         )
-    return "\n\n".join(WITHHELD_PARAGRAPH if n in hidden else p for n, p in enumerate(paragraphs))
+    changes: dict[str, Any] = {}
+    if any(n < len(paragraphs) for n in hidden):
+        changes["body"] = "\n\n".join(
+            WITHHELD_PARAGRAPH if n in hidden else p for n, p in enumerate(paragraphs)
+        )
+    if any(n >= len(paragraphs) for n in hidden):
+        changes["answers"] = tuple(
+            a.replace(kind="text", value=WITHHELD_ANSWER) if n in hidden else a
+            for n, a in enumerate(entry.answers, start=len(paragraphs))
+        )
+    return entry.replace(**changes) if changes else entry
 
 
 def _resolve_hidden(
@@ -729,9 +770,8 @@ def build_document(
     hidden = _resolve_hidden(options.hidden_paragraphs, entries)
     if hidden or "tags" in redact:
         entries = [
-            e.replace(
-                body=_hide(e.body, hidden[e.id], e.id) if e.id in hidden else e.body,
-                tags=() if "tags" in redact else e.tags,
+            (_hide(e, hidden[e.id]) if e.id in hidden else e).replace(
+                tags=() if "tags" in redact else e.tags
             )
             for e in entries
         ]
@@ -820,3 +860,27 @@ def build_document(
         numbers={s.id: cycles.number_of(s) for s in sessions if s.status == "completed"},
         pack_titles=pack_titles,
     )
+
+
+def shareable_entries(journal: Journal, options: ExportOptions) -> list[Entry]:
+    """The entries an export with these options would include in full, newest first.
+
+    For choosing paragraphs to hide: private entries, entries outside the dates
+    or sessions, and everything when only insights are shared, are left out.
+    """
+    if options.insights_only:
+        return []
+    cycles = CycleIndex(journal.all(Session))
+    since, until, wanted = options.since, options.until, options.session_ids
+
+    def keep(e: Entry) -> bool:
+        if e.private or (since is not None and e.created < since):
+            return False
+        if until is not None and e.created > until:
+            return False
+        if not wanted:
+            return True
+        s = cycles.session_for(e.created, e.session_id)
+        return s is not None and s.id in wanted
+
+    return sorted((e for e in journal.all(Entry) if keep(e)), key=lambda e: e.created, reverse=True)

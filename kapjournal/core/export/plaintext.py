@@ -18,7 +18,7 @@ from kapjournal.core.export.model import (
     range_text,
     summary_counts,
 )
-from kapjournal.core.models import CHECKIN_FIELDS, Entry
+from kapjournal.core.models import CHECKIN_FIELDS, Entry, answer_value_text
 
 
 def counts_line(counts: dict[str, int]) -> str:
@@ -122,10 +122,7 @@ def item_text(item: Item) -> str:
         if model.title:
             out += [model.title, ""]
         for a in model.answers:
-            value = a.value
-            if isinstance(value, list | tuple):
-                value = ", ".join(str(v) for v in value)
-            out += [a.question, "  " + ("—" if value is None else str(value))]
+            out += [a.question, "  " + answer_value_text(a.value)]
         if model.answers:
             out.append("")
     out += ["\n\n".join(item.paragraphs)]
