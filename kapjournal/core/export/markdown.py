@@ -213,6 +213,14 @@ def render_markdown(doc: ExportDocument) -> str:
     add("")
     if not doc.groups:
         L += [f"_No {'insights' if doc.insights_only else 'entries'} in this export._", ""]
+    short: dict[str, str] = {}  # pack labels and tags repeat: escape each once
+
+    def md_short(text: str) -> str:
+        found = short.get(text)
+        if found is None:
+            found = short[text] = md_line(text)
+        return found
+
     for c in doc.groups:
         add(f"### {c.heading}")
         add("")
@@ -221,7 +229,7 @@ def render_markdown(doc: ExportDocument) -> str:
             if it.days_since is not None:
                 head += f" · day {it.days_since}"
             if it.pack:
-                head += f" · {md_line(it.pack)}"
+                head += f" · {md_short(it.pack)}"
             if it.flagged:  # only entries are flagged for the appointment
                 head += " · for the appointment"
             add(f"#### {head}")
@@ -237,7 +245,7 @@ def render_markdown(doc: ExportDocument) -> str:
                 add(md_paragraph(p))
                 add("")
             if it.tags:
-                add("Tags: " + ", ".join([md_line(t) for t in it.tags]))
+                add("Tags: " + ", ".join([md_short(t) for t in it.tags]))
                 add("")
     add("---")
     add("")
