@@ -139,3 +139,42 @@ def test_export_item_fast_constructor_equals_dataclass() -> None:
     assert list(vars(fast)) == [f.name for f in fields(Item)]
     assert fast.when == plain.when
     assert _item(*args[:6]) == Item(*args[:6])
+
+
+def test_export_cli_checks_options_before_loading_the_document_model(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    """A bad option is refused before the key derivation and before the heavy imports."""
+    import os
+    import subprocess
+    import sys
+
+    Journal.create(vault_path, PASSPHRASE).close()
+    code = (
+        "import sys\n"
+        "sys.argv = ['kapjournal', *sys.argv[1:]]\n"
+        "from kapjournal.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    print('EXIT', e.code)\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    args = ["--vault", str(vault_path), "--passphrase-file", str(passphrase_file), "export"]
+    args += ["--plaintext", "--redact", "nonsense", "-o", str(vault_path.parent / "x.md")]
+    env = dict(os.environ, KAPJOURNAL_INSECURE_TEST_KDF="1")
+    res = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "Unknown --redact field 'nonsense'" in res.stderr
+    assert "EXIT 2" in res.stdout
+    modules = set(next(x for x in res.stdout.splitlines() if x.startswith("MODULES ")).split())
+    assert "kapjournal.cli.export_cmds" in modules  # the command did run
+    for heavy in ("kapjournal.core.export.model", "kapjournal.core.journal", "jinja2"):
+        assert heavy not in modules
+    assert not (vault_path.parent / "x.md").exists()
+
+
+def test_export_package_still_offers_the_document_names() -> None:
+    import kapjournal.core.export as export
+
+    assert export.ExportOptions is ExportOptions
+    assert export.build_document is build_document
+    assert export.ExportDocument is ExportDocument
