@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from kapjournal.core.errors import InvalidInput
-from kapjournal.core.models import Model, _fast_specs
+from kapjournal.core.models import Model, _aware, _fast_specs
 
 Decoder = Callable[[bytes], Model]
 
@@ -72,6 +72,14 @@ def numeric_fields(cls: type[Model]) -> tuple[str, ...]:
     return found
 
 
+def _is_tuple(tp: Any) -> bool:
+    """``tuple[...]`` or ``tuple[...] | None``: fields whose converter builds a tuple."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return len(inner) == 1 and _is_tuple(inner[0])
+    return typing.get_origin(tp) is tuple
+
+
 def _plain_dataclass(cls: type) -> bool:
     """True when an instance is fully described by its ``__dict__`` of fields."""
     return (
@@ -105,8 +113,20 @@ def _build(cls: type[Model]) -> Decoder:
     names = tuple(f.name for f in fields)
     numeric = numeric_fields(cls)
     specs = _fast_specs(cls)  # type: ignore[arg-type]
-    convs = tuple((name, conv) for name, conv in specs if conv is not None)
+    hints = typing.get_type_hints(cls)
+    # Timestamps (models._aware, written out below), tuples (an empty JSON list is
+    # simply ``()``), and the rest (nested models...) through their converter.
+    stamps = tuple(name for name, conv in specs if conv is _aware)
+    tuples = tuple(
+        (name, conv) for name, conv in specs if conv is not None and _is_tuple(hints[name])
+    )
+    others = tuple(
+        (name, conv)
+        for name, conv in specs
+        if conv is not None and conv is not _aware and not _is_tuple(hints[name])
+    )
     fast_loads, slow_loads, fast_error = orjson.loads, json.loads, orjson.JSONDecodeError
+    parse_stamp = datetime.fromisoformat
     new = object.__new__
     set_attr = object.__setattr__
 
@@ -120,7 +140,18 @@ def _build(cls: type[Model]) -> Decoder:
                 raw = slow_loads(data)
         if type(raw) is dict and tuple(raw) == names:
             try:
-                for name, conv in convs:
+                for name in stamps:
+                    value = raw[name]
+                    if value is not None:
+                        stamp = parse_stamp(value)
+                        raw[name] = stamp if stamp.tzinfo is not None else stamp.astimezone()
+                for name, conv in tuples:
+                    value = raw[name]
+                    if type(value) is list and not value:
+                        raw[name] = ()
+                    elif value is not None:
+                        raw[name] = conv(value)
+                for name, conv in others:
                     value = raw[name]
                     if value is not None:
                         raw[name] = conv(value)
