@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Any
 
 import click
 
-from kapjournal.cli import (
-    State,
-    ask_passphrase,
-    main,
-    pass_state,
-    read_passphrase_file,
-    unlock_journal,
-)
+from kapjournal.cli import State, main, open_journal, pass_state, read_passphrase_file
 from kapjournal.core.errors import InvalidInput
 
 _FORMATS = ("html", "md", "json", "pdf")
@@ -47,48 +38,6 @@ def _ask_export_passphrase(path: Path | None) -> str:
         if first == second:
             return first
         click.echo("The two passphrases differ; please try again.", err=True)
-
-
-def _prepare(fmt: str) -> None:
-    """Import what an export needs after unlocking (run in a thread during the KDF).
-
-    Nothing secret is touched here. Any failure is left for the export itself to
-    report where it happens.
-    """
-    try:
-        from kapjournal.core.export import model  # noqa: F401 - the journal and models too
-
-        if fmt in ("html", "pdf"):
-            from kapjournal.core.export.html import environment
-
-            environment().get_template("export.html.j2")
-        elif fmt == "md":
-            from kapjournal.core.export import markdown  # noqa: F401
-        elif fmt == "json":
-            from kapjournal.core.export import jsonfmt  # noqa: F401
-        from kapjournal.core.export import plaintext  # noqa: F401
-    except Exception:  # noqa: BLE001,S110 - the export reports its own errors
-        pass
-
-
-def _open_and_prepare(state: State, fmt: str) -> Any:
-    """``open_journal`` that, while the key is derived, also imports the document
-    model and renderer and compiles the HTML template (in a helper thread started
-    only then, so it does not slow down reading the header and passphrase)."""
-    from kapjournal.core.vault import read_header
-
-    read_header(state.vault)  # clear "not found / not a vault" before asking
-    passphrase = ask_passphrase(state)
-    warm = threading.Thread(target=_prepare, args=(fmt,), name="kapjournal-export-prep")
-    warm.daemon = True
-    warm.start()
-    try:
-        journal = unlock_journal(state.vault, passphrase, readonly=False)
-    finally:
-        warm.join()
-    for warning in journal.warnings:
-        click.echo(f"kapjournal: {warning}", err=True)
-    return journal
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -194,7 +143,11 @@ def export(
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
     try:
-        journal = _open_and_prepare(state, fmt)
+        # The document model (with the journal and models) and the renderer are
+        # imported by a helper thread while the key is derived.
+        renderer = {"html": "html", "md": "markdown", "json": "jsonfmt"}.get(fmt, "plaintext")
+        prepare = tuple(f"kapjournal.core.export.{m}" for m in ("model", renderer, "plaintext"))
+        journal = open_journal(state, readonly=False, prepare=prepare)
     except BaseException:
         gc.enable()
         raise
