@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -126,6 +127,12 @@ class KapJournalApp(App[None]):
         self._idle_override = idle_seconds
         self.auto_lock_seconds: float = idle_seconds or DEFAULT_AUTO_LOCK_MINUTES * 60.0
         self._last_activity = time.monotonic()
+        # Locking: the journal being sealed and closed in a worker, if any.
+        self._locking: Journal | None = None
+        self._lock_skip = threading.Event()
+        self._lock_done = threading.Event()
+        self._lock_done.set()
+        self._exit_after_lock = False
         self.register_theme(HIGH_CONTRAST)
 
     # -- start-up -------------------------------------------------------
@@ -211,18 +218,76 @@ class KapJournalApp(App[None]):
             self.lock(reason="idle")
 
     def lock(self, *, reason: str = "manual") -> None:
-        """Close the journal, drop every journal screen and show the unlock screen."""
+        """Close the journal, drop every journal screen and show the unlock screen.
+
+        The journal screens go at once and a "Locking..." screen shows while a
+        worker seals the search index and then closes the journal (keys and
+        decrypted data dropped), whatever the sealing does. The UI never waits
+        for the sealing; Esc on that screen skips it.
+        """
         if self.journal is None:
             return
         self._secure_unsaved_work()
-        self._close_journal()
+        journal, self.journal = self.journal, None
+        self._clipboard = ""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        # The new unlock screen paints the whole terminal again after this.
-        self.clear_terminal()
+        if reason != "quit":  # quitting clears the terminal on the way out (on_unmount)
+            self.clear_terminal()
+        from kapjournal.screens.locking import LockingScreen
+
+        self._locking = journal
+        self._lock_skip.clear()
+        self._lock_done.clear()
+        self.push_screen(LockingScreen(self._lock_skip))
+        self.run_worker(
+            lambda: self._seal_and_close(journal, reason),
+            name="lock",
+            group="lock",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _seal_and_close(self, journal: Journal, reason: str) -> None:
+        """Worker: save the search index image if it changed, then close the journal."""
+        problem: str | None = None
+        try:
+            from kapjournal.core.index import drop_service
+
+            drop_service(journal, cancelled=self._lock_skip.is_set)
+        except Exception as err:  # noqa: BLE001 - locking must finish whatever happens
+            problem = type(err).__name__
+        finally:
+            try:
+                journal.close()
+            finally:
+                self._locking = None
+                self._lock_done.set()
+                with contextlib.suppress(Exception):
+                    self.call_from_thread(self._lock_finished, reason, problem)
+
+    def _lock_finished(self, reason: str, problem: str | None) -> None:
+        if self._exit_after_lock:
+            self.exit()
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        # The terminal was cleared when the journal screens went (lock()).
         self.push_screen(self._unlock_screen())
         if reason == "idle":
             self.notify("Locked after a quiet while. Your writing was kept.", timeout=8)
+        if problem is not None:
+            self.notify(
+                f"Locked. The search index could not be saved ({problem}); it is rebuilt "
+                "at the next unlock. Your entries are safe.",
+                severity="warning",
+                timeout=10,
+            )
+
+    @property
+    def locking(self) -> bool:
+        """True while a lock is sealing the index and closing the journal."""
+        return not self._lock_done.is_set()
 
     def _secure_unsaved_work(self) -> None:
         """Let screens seal unsaved text as drafts before the keys go."""
@@ -251,7 +316,16 @@ class KapJournalApp(App[None]):
         self._clipboard = text
 
     def _close_journal(self) -> None:
+        """Close the journal now, from the UI thread (exit and crash paths).
+
+        A lock already sealing in its worker is told to skip and awaited
+        briefly: it closes its journal itself.
+        """
         self._clipboard = ""
+        if self.locking:
+            self._exit_after_lock = True  # every caller is on the way out
+            self._lock_skip.set()
+            self._lock_done.wait(timeout=10)
         journal, self.journal = self.journal, None
         if journal is not None and not journal.closed:
             # Seal the in-memory search index into the vault (only if it changed) so
@@ -305,9 +379,14 @@ class KapJournalApp(App[None]):
         self.push_screen(screen_cls())
 
     async def action_quit(self) -> None:
+        """Lock (sealing the index in a worker, as on lock), then exit."""
         if self.journal is not None:
-            self._secure_unsaved_work()
-            self._close_journal()
+            self._exit_after_lock = True
+            self.lock(reason="quit")
+            return
+        if self.locking:
+            self._exit_after_lock = True  # the running lock exits when it is done
+            return
         self.exit()
 
     # -- command palette ------------------------------------------------

@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kapjournal.cli import State, main, open_journal, pass_state
+
+if TYPE_CHECKING:
+    from kapjournal.core.journal import Journal
 
 # Kept here (not imported from core.importers) so that loading the CLI stays cheap;
 # a test checks it matches ``kapjournal.core.importers.FORMATS``.
@@ -76,9 +80,36 @@ def import_(state: State, source: Path, fmt: str, dry_run: bool) -> None:
     journal = open_journal(state, readonly=dry_run)
     try:
         summary = apply_import(journal, result, dry_run=dry_run, progress=_Progress("Writing"))
+        del result
+        for line in summary.lines():
+            click.echo(clean_line(line))
+        if not dry_run and (summary.entries or summary.insights or summary.other):
+            _save_search_index(journal)
     finally:
         journal.close()
-    for line in summary.lines():
-        click.echo(clean_line(line))
     if dry_run:
         click.echo("Dry run: nothing was written.")
+
+
+def _save_search_index(journal: Journal) -> None:
+    """Leave a fresh sealed search index, so the next list or search need not decrypt all.
+
+    A small import patches the stored image; otherwise the index is built from
+    the entries the import already holds decrypted. The import itself is
+    committed before this: a failure here only costs speed later.
+    """
+    from kapjournal.core.errors import KapError
+    from kapjournal.core.index import drop_service, service_for
+    from kapjournal.core.models import Entry
+
+    try:
+        service = service_for(journal)
+        service.ensure(save=True, progress=_Progress("Indexing"), entries=journal.all(Entry))
+    except KapError as err:
+        click.echo(
+            f"kapjournal: the search index was not updated ({err.user_message}); "
+            "the next search builds it.",
+            err=True,
+        )
+    finally:
+        drop_service(journal, save=False)

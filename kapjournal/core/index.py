@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import re
 import sqlite3
 import threading
@@ -33,7 +34,14 @@ from datetime import datetime
 from typing import Any
 
 from kapjournal.core.cycles import CycleIndex
-from kapjournal.core.errors import InvalidInput, KapError, QueryError, RecordDamaged, RecordNotFound
+from kapjournal.core.errors import (
+    InvalidInput,
+    KapError,
+    QueryError,
+    RecordDamaged,
+    RecordNotFound,
+    VaultLocked,
+)
 from kapjournal.core.journal import Change, Journal
 from kapjournal.core.models import Answer, Entry, Insight, Session
 from kapjournal.core.query import KEY_SHIFT, Query, date_key, parse
@@ -282,6 +290,15 @@ def _lead(text: str, words: int = SNIPPET_TOKENS) -> str:
 # ---------------------------------------------------------------- the index
 
 
+def _no_temp_files(conn: sqlite3.Connection) -> None:
+    """Keep SQLite's temporary storage in memory.
+
+    With the default, VACUUM and big sorts spill the index's plaintext into
+    deleted files under /var/tmp (seen with strace): SECURITY.md forbids that.
+    """
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
 class SearchIndex:
     """The in-memory FTS5 index. Thread-safe: every method holds one lock."""
 
@@ -292,11 +309,13 @@ class SearchIndex:
             # Rows carry ~1-2 KB of text: big pages pack them with less waste,
             # which makes the image (and the memory peak when loading it) smaller.
             conn.execute("PRAGMA page_size = 65536")
+            _no_temp_files(conn)
             conn.executescript(_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('format', ?)", (IMAGE_FORMAT,))
             conn.execute("INSERT INTO meta VALUES ('generation', -1)")
         self._conn: sqlite3.Connection | None = conn
         self._linker: _Linker | None = None
+        self._compact = False  # VACUUM before the next serialize (see bulk_load)
 
     # -- lifecycle ----------------------------------------------------
 
@@ -369,7 +388,7 @@ class SearchIndex:
         while True:
             try:
                 db.execute(
-                    "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    _INSERT_DOC,
                     (
                         key,
                         doc.id,
@@ -410,27 +429,75 @@ class SearchIndex:
             )
 
     def add_many(self, docs: Iterable[_Doc]) -> None:
-        """Insert documents in one transaction, then index them all in one pass.
+        """Insert documents in one transaction (see :meth:`bulk_load`)."""
+        with self._lock:
+            linker = self._linker or _Linker(())
+            self.bulk_load([[_doc_row(doc, linker) for doc in docs]])
 
-        Records arrive in random order but FTS5 is fast only when row ids
-        ascend, so the text goes into the ``docs`` table first (a B-tree kept
-        in rowid order, and FTS5's external content) and FTS5 then indexes it
-        with 'rebuild'. Merging is off meanwhile and done once ('optimize').
+    def bulk_load(self, chunks: Iterable[list[_Row]]) -> None:
+        """Load an empty index from chunks of rows, in one transaction.
+
+        The caller's thread produces the chunks (decryption, decoding: Python
+        work that holds the GIL) and stores each in ``docs``; a helper thread
+        then indexes that chunk with one statement, tokenising in SQLite
+        without the GIL while the next chunk is decoded: the two overlap.
+        FTS5 writes one segment per run of ascending row ids, so each chunk is
+        sorted; journals stored in date order continue one run across chunks.
+        Merging is off meanwhile; one 'optimize' at the end merges the
+        segments (without VACUUM: that would copy the whole database in
+        memory; the first :meth:`serialize` drops the free pages).
         """
         with self._lock:
             db = self._db()
             config = "INSERT INTO fts(fts, rank) VALUES (?, ?)"
             db.execute(config, ("automerge", 0))
             db.execute(config, ("crisismerge", 64))
-            with self._tx(db):
-                for doc in docs:
-                    self._insert(db, doc, bulk=True)
+            db.execute(config, ("hashsize", BULK_HASH_BYTES))
+            writer = _FtsWriter(db)
+            db.execute("BEGIN")
+            try:
+                # Which row ids each chunk holds; dropped before the commit.
+                db.execute(
+                    "CREATE TABLE bulk_keys "
+                    "(c INTEGER NOT NULL, k INTEGER NOT NULL, PRIMARY KEY (c, k)) WITHOUT ROWID"
+                )
+                used: set[int] = set()
+                for number, chunk in enumerate(chunks):
+                    rows = _with_unique_keys(chunk, used)
+                    del chunk
+                    # Waits (without the GIL) while the writer indexes the chunk before.
+                    db.executemany(_INSERT_DOC, [values for values, _ in rows])
+                    tags = [(values[0], tag) for values, row_tags in rows for tag in row_tags]
+                    if tags:
+                        db.executemany("INSERT INTO tags (rid, tag) VALUES (?, ?)", tags)
+                    db.executemany(
+                        "INSERT INTO bulk_keys VALUES (?, ?)",
+                        [(number, values[0]) for values, _ in rows],
+                    )
+                    writer.put(number)
+                    del rows, tags
+                writer.finish()
+                db.execute("DROP TABLE bulk_keys")
                 self._refresh_insight_flags(db, None)
-                db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
-            db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-            db.execute("VACUUM")  # drop the pages of merged segments from the image
+            except BaseException:
+                writer.abort()
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            self._compact = True  # the pages of bulk_keys (and of merged segments) are free
+            if _segment_count(db) > 1:
+                # One segment per chunk. Left alone, the first few small edits
+                # would merge them (FTS5 keeps them all on level 0), one edit
+                # paying for most of it: merge them now, in this worker.
+                db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             db.execute(config, ("automerge", 4))
             db.execute(config, ("crisismerge", 16))
+            db.execute(config, ("hashsize", DEFAULT_HASH_BYTES))
+
+    def segments(self) -> int:
+        """How many FTS5 segments the index has (merging state, for tests and benchmarks)."""
+        with self._lock:
+            return _segment_count(self._db())
 
     def _refresh_insight_flags(self, db: sqlite3.Connection, entry_ids: list[str] | None) -> None:
         flag = "EXISTS (SELECT 1 FROM docs i WHERE i.kind = 'insight' AND i.entry_id = docs.id)"
@@ -511,10 +578,20 @@ class SearchIndex:
         return docs, sessions
 
     def serialize(self, generation: int) -> bytes:
-        """The whole database as bytes, stamped with the vault generation it reflects."""
+        """The whole database as bytes, stamped with the vault generation it reflects.
+
+        Free and half-empty pages (left by FTS5 merging segments) would be
+        saved too: after a bulk load's merge, or when free pages are more than
+        a tenth of the database, VACUUM drops them first (~4% smaller image
+        after a rebuild; 0.8 s at 100,000 entries, paid on lock in a worker).
+        """
         with self._lock:
             db = self._db()
             db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (generation,))
+            free = int(db.execute("PRAGMA freelist_count").fetchone()[0])
+            if self._compact or free * 10 > int(db.execute("PRAGMA page_count").fetchone()[0]):
+                db.execute("VACUUM")
+                self._compact = False
             return db.serialize()
 
     @classmethod
@@ -527,6 +604,7 @@ class SearchIndex:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         try:
             conn.deserialize(data)
+            _no_temp_files(conn)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             if meta.get("format") != IMAGE_FORMAT or not isinstance(meta.get("generation"), int):
                 raise InvalidInput("The saved search index has an unknown format.")
@@ -746,6 +824,12 @@ class BuildCancelled(Exception):
     """A rebuild stopped because its worker was cancelled."""
 
 
+class SaveCancelled(KapError):
+    """Sealing the image stopped early; nothing of it was stored."""
+
+    user_message = "The search index was not saved; it is rebuilt at the next unlock."
+
+
 class SearchService:
     """The search index of one unlocked journal: load or build, keep in step, save, drop.
 
@@ -761,6 +845,7 @@ class SearchService:
         self._index: SearchIndex | None = None
         self._building = False
         self._pending: list[Change] = []
+        self._closed = False
         self.dirty = False
         self.source = ""  # "image" | "rebuild" after ensure()
         journal.subscribe(self._on_change)
@@ -770,8 +855,6 @@ class SearchService:
         journal = self._journal_ref()
         if journal is None or journal.closed:
             self.close(save=False)
-            from kapjournal.core.errors import VaultLocked
-
             raise VaultLocked()
         return journal
 
@@ -824,6 +907,7 @@ class SearchService:
         save: bool = True,
         cancelled: Cancelled | None = None,
         progress: Progress | None = None,
+        entries: list[Entry] | None = None,
     ) -> SearchIndex:
         """Make the index ready: load the image (refreshing it if stale), else rebuild.
 
@@ -831,16 +915,23 @@ class SearchService:
         rebuilt image at once; only do that where nothing else writes the vault
         meanwhile (the CLI). The app passes ``save=False``: the vault is not
         safe to write from two threads, so the image is saved on lock instead.
+        ``entries``: every entry already decrypted, used if a rebuild is needed
+        (see :func:`build_index`).
 
         Raises:
             BuildCancelled: when ``cancelled()`` turned true during a rebuild.
             VaultLocked: when the journal was locked meanwhile.
         """
         with self._build_lock:
-            return self._ensure(use_image, save, cancelled, progress)
+            return self._ensure(use_image, save, cancelled, progress, entries)
 
     def _ensure(
-        self, use_image: bool, save: bool, cancelled: Cancelled | None, progress: Progress | None
+        self,
+        use_image: bool,
+        save: bool,
+        cancelled: Cancelled | None,
+        progress: Progress | None,
+        entries: list[Entry] | None,
     ) -> SearchIndex:
         with self._lock:
             if self._index is not None:
@@ -861,9 +952,14 @@ class SearchService:
                         index.close()
                         index = None
             if index is None:
-                index = build_index(self.journal, cancelled=cancelled, progress=progress)
+                index = build_index(
+                    self.journal, cancelled=cancelled, progress=progress, entries=entries
+                )
                 source = "rebuild"
             with self._lock:
+                if self._closed:  # locked while building: drop what was built
+                    index.close()
+                    raise VaultLocked()
                 for change in self._pending:
                     self._apply(index, change)
                 changed = bool(self._pending)
@@ -885,30 +981,38 @@ class SearchService:
         """The stored image and whether it is fresh; None when missing or damaged."""
         return load_image(self.journal.vault)
 
-    def save(self, *, generation: int | None = None) -> bool:
+    def save(self, *, generation: int | None = None, cancelled: Cancelled | None = None) -> bool:
         """Seal the index as the image records. Returns False when nothing was saved.
 
         Call it from the thread that saves entries (on lock, or at the end of a
         command) so no change is half applied. ``generation`` is the vault
         generation the content reflects (default: the current one).
+
+        Raises:
+            SaveCancelled: when ``cancelled()`` turned true (nothing was stored).
         """
+        with self._lock:
+            image = self._image(generation)
+        if image is None:
+            return False
+        _write_image(self.journal.vault, *image, cancelled=cancelled)
+        del image
+        self.dirty = False
+        return True
+
+    def _image(self, generation: int | None) -> tuple[bytes, int] | None:
+        """The serialized index and its generation stamp, or None when there is nothing
+        to save (read-only vault, no index, or something saved since ``generation``)."""
         journal = self.journal
         vault = journal.vault
         if vault.readonly or self._index is None:
-            return False
-        with self._lock:
-            current = vault.generation
-            stamp = current if generation is None else generation
-            if stamp != current:
-                return False  # something was saved meanwhile: this image would be stale
-            self._index.set_revisions(
-                vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND])
-            )
-            data = self._index.serialize(stamp)
-        _write_image(vault, data, stamp)
-        del data
-        self.dirty = False
-        return True
+            return None
+        current = vault.generation
+        stamp = current if generation is None else generation
+        if stamp != current:
+            return None  # something was saved meanwhile: this image would be stale
+        self._index.set_revisions(vault.revisions(INDEXED_KINDS), vault.revisions([Session.KIND]))
+        return self._index.serialize(stamp), stamp
 
     def search(self, query: str | Query, **kw: Any) -> list[SearchResult]:
         return self.index.search(query, **kw)
@@ -916,20 +1020,34 @@ class SearchService:
     def recent(self, limit: int | None = None) -> list[ListItem]:
         return self.index.recent(limit)
 
-    def close(self, *, save: bool = False) -> None:
-        """Drop the index (saving the image first when asked and it changed)."""
+    def close(self, *, save: bool = False, cancelled: Cancelled | None = None) -> None:
+        """Drop the index, saving the image first when asked and it changed.
+
+        The index is serialized, then dropped, and only then sealed and stored,
+        so the memory peak holds one copy of it, not two. Saving never raises:
+        a failed or cancelled save leaves the previous image (stale, so it is
+        refreshed or rebuilt at the next unlock).
+        """
+        image = None
+        journal = None
         with self._lock:
+            self._closed = True
             if save and self.dirty and self._index is not None:
                 journal = self._journal_ref()
                 if journal is not None and not journal.closed:
                     with contextlib.suppress(KapError):
-                        self.save()
+                        image = self._image(None)
             if self._index is not None:
                 self._index.close()
             self._index = None
-            journal = self._journal_ref()
-            if journal is not None:
-                journal.unsubscribe(self._on_change)
+            ref = self._journal_ref()
+            if ref is not None:
+                ref.unsubscribe(self._on_change)
+            del ref
+        if image is not None and journal is not None:
+            with contextlib.suppress(KapError):
+                _write_image(journal.vault, *image, cancelled=cancelled)
+                self.dirty = False
 
 
 def load_image(vault: Vault) -> tuple[SearchIndex, bool] | None:
@@ -1012,12 +1130,18 @@ def _read_image_header(vault: Vault) -> dict[str, Any] | None:
     return header
 
 
-def _write_image(vault: Vault, data: bytes, generation: int) -> None:
+def _write_image(
+    vault: Vault, data: bytes, generation: int, *, cancelled: Cancelled | None = None
+) -> None:
     """Store the image as a header and sealed parts, in one transaction.
 
     Each part starts with a random tag that the header names, so parts of two
     different saves can never be stitched together. Parts are sealed one at a
     time, so saving never holds more than one extra part in memory.
+
+    Raises:
+        SaveCancelled: when ``cancelled()`` turns true (checked before each
+            part); the transaction is rolled back and the old image stays.
     """
     old = _read_image_header(vault)
     tag = os.urandom(_TAG_BYTES)
@@ -1030,27 +1154,20 @@ def _write_image(vault: Vault, data: bytes, generation: int) -> None:
         "parts": parts,
         "tag": tag.hex(),
     }
-    with vault.transaction():
-        for i in range(parts):
-            chunk = tag + view[i * IMAGE_PART_BYTES : (i + 1) * IMAGE_PART_BYTES]
-            vault.put(IMAGE_PART_KIND, chunk, record_id=_part_id(i))
-            del chunk
-        for i in range(parts, old["parts"] if old else 0):
-            with contextlib.suppress(RecordNotFound):
-                vault.delete(_part_id(i))
-        vault.put(IMAGE_KIND, json.dumps(header).encode(), record_id=IMAGE_ID)
-    view.release()
-
-
-def _decode_entries(journal: Journal) -> Iterable[Entry]:
-    """Stream entries straight from the vault, without filling the journal cache."""
-    for rec in journal.vault.iter_records([Entry.KIND]):
-        if isinstance(rec, DamagedRecord):
-            continue
-        try:
-            yield _fast_entry(json.loads(rec.plaintext))
-        except (InvalidInput, ValueError):
-            continue
+    try:
+        with vault.transaction():
+            for i in range(parts):
+                if cancelled is not None and cancelled():
+                    raise SaveCancelled()
+                chunk = tag + view[i * IMAGE_PART_BYTES : (i + 1) * IMAGE_PART_BYTES]
+                vault.put(IMAGE_PART_KIND, chunk, record_id=_part_id(i))
+                del chunk
+            for i in range(parts, old["parts"] if old else 0):
+                with contextlib.suppress(RecordNotFound):
+                    vault.delete(_part_id(i))
+            vault.put(IMAGE_KIND, json.dumps(header).encode(), record_id=IMAGE_ID)
+    finally:
+        view.release()
 
 
 def _fast_entry(data: Any) -> Entry:
@@ -1134,36 +1251,235 @@ def build_index(
     *,
     cancelled: Cancelled | None = None,
     progress: Progress | None = None,
+    entries: list[Entry] | None = None,
 ) -> SearchIndex:
     """Decrypt entries, insights and sessions and build a fresh index.
+
+    ``entries``: every entry, already decrypted (``kapjournal import`` has
+    them in the journal's cache); then no entry record is decrypted again.
 
     Raises:
         BuildCancelled: when ``cancelled()`` turns true (checked every 500 entries).
     """
     index = SearchIndex()
-    index.use_sessions(journal.all(Session))
+    linker = _Linker(journal.all(Session))
+    index._linker = linker
     insights = journal.all(Insight)
-    total = journal.vault.count(Entry.KIND) + len(insights)
+    count = journal.vault.count(Entry.KIND) if entries is None else len(entries)
+    total = count + len(insights)
+    size = max(BULK_CHUNK_MIN, -(-count // BULK_CHUNKS))
 
-    def docs() -> Iterable[_Doc]:
-        for done, entry in enumerate(_decode_entries(journal), start=1):
-            yield _entry_doc(entry)
+    def rows() -> Iterable[_Row | None]:
+        if entries is not None:
+            yield from (_doc_row(_entry_doc(entry), linker) for entry in entries)
+            return
+        for rec in journal.vault.iter_records([Entry.KIND]):
+            row = None
+            if not isinstance(rec, DamagedRecord):
+                with contextlib.suppress(InvalidInput, ValueError):
+                    row = _entry_row(json.loads(rec.plaintext), linker)
+            del rec  # the plaintext bytes go as soon as the row is built
+            yield row
+
+    def chunks() -> Iterable[list[_Row]]:
+        chunk: list[_Row] = []
+        for done, row in enumerate(rows(), start=1):
+            if row is not None:
+                chunk.append(row)
             if done % 500 == 0:
                 if cancelled is not None and cancelled():
                     raise BuildCancelled()
                 if progress is not None:
                     progress(done, total)
-        for insight in insights:
-            yield _insight_doc(insight)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        chunk.extend(_doc_row(_insight_doc(insight), linker) for insight in insights)
+        yield chunk
         if progress is not None:
             progress(total, total)
 
     try:
-        index.add_many(docs())
+        index.bulk_load(chunks())
     except BaseException:
         index.close()
         raise
     return index
+
+
+# ---------------------------------------------------------------- bulk loading
+
+# A row for bulk_load: the ``docs`` values (row id first) and the document's tags.
+_Row = tuple[tuple[Any, ...], list[str]]
+_INSERT_DOC = "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INDEX_CHUNK = (
+    "INSERT INTO fts (rowid, title, body, answers, tags) "
+    "SELECT d.rowid, d.title, d.body, d.answers, d.tags "
+    "FROM bulk_keys b JOIN docs d ON d.rowid = b.k WHERE b.c = ? ORDER BY b.k"
+)
+# FTS5 flushes its in-memory term lists to a new segment at this size (the
+# default is 1 MiB, which leaves hundreds of small segments at 100k entries).
+BULK_HASH_BYTES = 64 * 1024 * 1024
+DEFAULT_HASH_BYTES = 1024 * 1024
+BULK_CHUNK_MIN = 500
+BULK_CHUNKS = 8  # at most about this many chunks, so unordered input gives few segments
+
+
+def _doc_row(doc: _Doc, linker: _Linker) -> _Row:
+    sid, number, route = linker.link(doc.created, doc.link_sid)
+    values = (
+        _date_key(doc.created),
+        doc.id,
+        doc.kind,
+        doc.entry_id,
+        doc.created.timestamp(),
+        doc.created.isoformat(),
+        doc.first_line,
+        doc.link_sid,
+        sid,
+        number,
+        route,
+        doc.pack,
+        1 if doc.kind == "insight" else 0,
+        doc.title,
+        doc.body,
+        doc.answers,
+        " ".join(doc.tags),
+    )
+    return values, doc.tags
+
+
+def _entry_row(data: Any, linker: _Linker) -> _Row:
+    """The bulk-load row of a decoded entry record, without building model objects.
+
+    Gives exactly what ``_doc_row(_entry_doc(Entry.from_dict(data)))`` gives
+    (tested); anything but a plain well-formed entry takes that validating path.
+
+    Raises:
+        InvalidInput: when the record is not a valid entry.
+    """
+    try:
+        created = datetime.fromisoformat(data["created"])
+        entry_id, body, title = data["id"], data["body"], data.get("title", "")
+        tags, answers = data.get("tags", []), data.get("answers", [])
+        session_id, pack_id = data.get("session_id"), data.get("pack_id")
+        plain = (
+            created.tzinfo is not None
+            and isinstance(entry_id, str)
+            and isinstance(body, str)
+            and isinstance(title, str)
+            and isinstance(tags, list)
+            and all(isinstance(t, str) for t in tags)
+            and not answers
+            and (session_id is None or isinstance(session_id, str))
+            and (pack_id is None or isinstance(pack_id, str))
+        )
+    except (KeyError, TypeError, ValueError):
+        plain = False
+    if not plain:
+        return _doc_row(_entry_doc(Entry.from_dict(data)), linker)
+    sid, number, route = linker.link(created, session_id)
+    row_tags = _tags(tags, body)
+    return (
+        (
+            _date_key(created),
+            entry_id,
+            "entry",
+            entry_id,
+            created.timestamp(),
+            created.isoformat(),
+            _first_line(title or _body_first_line(body)),
+            session_id,
+            sid,
+            number,
+            route,
+            pack_id.lower() if pack_id else None,
+            0,
+            _inert(title),
+            _inert(body),
+            "",
+            " ".join(row_tags),
+        ),
+        row_tags,
+    )
+
+
+def _body_first_line(body: str) -> str:
+    """``Entry.first_line`` for an entry without title or answers."""
+    for line in body.splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text
+    return "(empty entry)"
+
+
+def _with_unique_keys(chunk: list[_Row], used: set[int]) -> list[_Row]:
+    """The chunk in row-id order; a row id already taken moves to the next free one."""
+    chunk.sort(key=lambda row: int(row[0][0]))
+    out: list[_Row] = []
+    for values, tags in chunk:
+        key = values[0]
+        if key in used:
+            while key in used:
+                key += 1  # same millisecond as another doc: the next slot keeps date order
+            values = (key, *values[1:])
+        used.add(key)
+        out.append((values, tags))
+    return out
+
+
+def _segment_count(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT count(DISTINCT segid) FROM fts_idx").fetchone()[0])
+
+
+class _FtsWriter:
+    """A helper thread that indexes stored chunks while the caller decodes the next.
+
+    Each chunk is one SQL statement: SQLite tokenises it without holding the
+    GIL. It uses the caller's connection inside the caller's transaction;
+    SQLite serialises the two threads' statements on that connection (its
+    serialized threading mode). A failure still raises in the caller's thread,
+    though its exact ``sqlite3.Error`` subclass can be the other thread's:
+    SQLite keeps one error code per connection.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._queue: queue.Queue[int | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="kapj-index-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            number = self._queue.get()
+            if number is None:
+                return
+            if self._error is not None or self._stop:
+                continue
+            try:
+                self._db.execute(_INDEX_CHUNK, (number,))
+            except BaseException as err:  # handed to the caller's thread
+                self._error = err
+
+    def put(self, number: int) -> None:
+        """Index chunk ``number`` (its row ids are in ``bulk_keys``)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(number)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        self._stop = True
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 _SERVICES: weakref.WeakKeyDictionary[Journal, SearchService] = weakref.WeakKeyDictionary()
@@ -1179,9 +1495,15 @@ def service_for(journal: Journal) -> SearchService:
         return service
 
 
-def drop_service(journal: Journal, *, save: bool = True) -> None:
-    """Call on lock, before ``journal.close()``: saves the image if it changed, then drops it."""
+def drop_service(
+    journal: Journal, *, save: bool = True, cancelled: Cancelled | None = None
+) -> None:
+    """Call on lock, before ``journal.close()``: saves the image if it changed, then drops it.
+
+    Blocking (sealing a big index takes seconds): the app calls it from a
+    worker. ``cancelled()`` turning true abandons the save at the next part.
+    """
     with _SERVICES_LOCK:
         service = _SERVICES.pop(journal, None)
     if service is not None:
-        service.close(save=save)
+        service.close(save=save, cancelled=cancelled)

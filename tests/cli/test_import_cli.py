@@ -91,3 +91,98 @@ def test_import_cli_shows_progress_for_large_files(
     code, out, err = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
     assert code == 0 and "Imported 1200 entries" in out
     assert "Reading 1,200/1,200" in err and "Writing 1,200/1,200" in err
+
+
+def _fresh_image_words(vault: Path, word: str) -> list[str] | None:
+    """The ids the sealed image finds for ``word``, or None when it is missing or stale."""
+    from kapjournal.core.index import load_image
+
+    with Journal.unlock(vault, PASSPHRASE, readonly=True) as j:
+        loaded = load_image(j.vault)
+        if loaded is None or not loaded[1]:
+            return None
+        index, _ = loaded
+        try:
+            return [r.id for r in index.search(word)]
+        finally:
+            index.close()
+
+
+def test_import_cli_leaves_a_fresh_search_index(
+    tmp_path: Path, vault_path: Path, passphrase_file: Path
+) -> None:
+    make_vault(vault_path)
+    src = tmp_path / "journal.txt"
+    src.write_text(JRNL_TXT)
+    run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt", "--dry-run")
+    assert _fresh_image_words(vault_path, "ocean") is None  # a dry run writes nothing
+    code, _, _ = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
+    assert code == 0
+    found = _fresh_image_words(vault_path, "ocean")
+    assert found is not None and len(found) == 1
+    # a second, small import patches the saved image and leaves it fresh again
+    more = tmp_path / "more.txt"
+    more.write_text("[2024-02-01 08:00] A heron on the canal.\n")
+    code, _, _ = run(vault_path, passphrase_file, "import", str(more), "--from", "jrnl-txt")
+    assert code == 0
+    assert _fresh_image_words(vault_path, "heron") is not None
+    assert len(_fresh_image_words(vault_path, "heron") or []) == 1
+    assert len(_fresh_image_words(vault_path, "ocean") or []) == 1
+
+
+def test_import_cli_builds_the_index_from_the_imported_plaintext(
+    tmp_path: Path, vault_path: Path, passphrase_file: Path
+) -> None:
+    """No entry record is decrypted again to index a big import."""
+    from unittest import mock
+
+    from kapjournal.core.vault import Vault
+
+    make_vault(vault_path)
+    src = tmp_path / "journal.txt"
+    src.write_text(
+        "".join(
+            f"[2024-01-{1 + i % 28:02d} 09:{i % 60:02d}] Entry {i} otter\n\n" for i in range(300)
+        )
+    )
+    kinds: list[str] = []
+    real = Vault.iter_records
+    real_bulk = Vault.open_payloads  # Journal's bulk load (Journal.all) decrypts through this
+
+    def spy(self: Vault, kinds_arg: object = None) -> object:
+        kinds.extend(list(kinds_arg) if kinds_arg is not None else ["*"])  # type: ignore[call-overload]
+        return real(self, kinds_arg)  # type: ignore[arg-type]
+
+    def spy_bulk(self: Vault, kinds_arg: list[str]) -> object:
+        kinds.extend(kinds_arg)
+        return real_bulk(self, kinds_arg)
+
+    with (
+        mock.patch.object(Vault, "iter_records", spy),
+        mock.patch.object(Vault, "open_payloads", spy_bulk),
+    ):
+        code, _, err = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
+    assert code == 0, err
+    assert kinds.count("entry") == 1  # the duplicate check's load, not the index build
+    found = _fresh_image_words(vault_path, "otter")
+    assert found is not None and len(found) == 50  # search's default limit
+
+
+def test_import_cli_index_failure_keeps_the_import(
+    tmp_path: Path, vault_path: Path, passphrase_file: Path
+) -> None:
+    from unittest import mock
+
+    from kapjournal.core.errors import StorageFull
+    from kapjournal.core.index import SearchService
+
+    make_vault(vault_path)
+    src = tmp_path / "journal.txt"
+    src.write_text(JRNL_TXT)
+    with mock.patch.object(SearchService, "ensure", side_effect=StorageFull()):
+        code, out, err = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
+    assert code == 0
+    assert "Imported 2 entries" in out
+    assert "search index was not updated" in err and "Traceback" not in err
+    with Journal.unlock(vault_path, PASSPHRASE) as j:
+        assert len(j.all(Entry)) == 2

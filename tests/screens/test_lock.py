@@ -120,5 +120,149 @@ async def test_lock_closes_journal_even_if_index_save_fails(
         assert journal is not None
         with contextlib.suppress(RuntimeError):
             app.lock()
+        assert app.journal is None  # at once: nothing in the UI can use it any more
+        await settle(pilot)  # the sealing worker has finished (here: failed)
         assert journal.closed
-        assert app.journal is None
+        assert journal._cache == {}
+        assert isinstance(app.screen, UnlockScreen)
+        assert not app.locking
+
+
+async def test_lock_seals_in_a_worker_with_a_locking_screen_and_can_skip(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow save never freezes the UI; Esc skips it and locking still completes."""
+    import threading
+
+    import kapjournal.core.index as index_module
+    from kapjournal.screens.locking import LockingScreen
+
+    started = threading.Event()
+    skipped: list[bool] = []
+
+    def slow(journal: object, *, save: bool = True, cancelled: object = None) -> None:
+        started.set()
+        assert callable(cancelled)
+        for _ in range(500):  # at most 10 s; ends as soon as the user skips
+            if cancelled():
+                skipped.append(True)
+                return
+            threading.Event().wait(0.02)
+
+    monkeypatch.setattr(index_module, "drop_service", slow)
+    make_vault(vault_path, "an entry")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert started.wait(5)
+        # the UI is live while the worker seals
+        assert isinstance(app.screen, LockingScreen)
+        assert app.locking and app.journal is None and not journal.closed
+        assert "Locking" in app.export_screenshot()
+        assert "an entry" not in app.export_screenshot()
+        await pilot.press("ctrl+l")  # a second lock request is ignored
+        await pilot.press("escape")
+        await settle(pilot)
+        assert skipped == [True]
+        assert journal.closed
+        assert isinstance(app.screen, UnlockScreen)
+        assert not app.locking
+
+
+async def test_lock_saves_the_index_image_off_the_ui_thread(vault_path: Path) -> None:
+    import threading
+
+    import kapjournal.core.index as index_module
+
+    make_vault(vault_path, "kingfisher by the river")
+    app = make_app(vault_path)
+    threads: list[str] = []
+    real = index_module.drop_service
+
+    def spy(journal: object, **kw: object) -> None:
+        threads.append(threading.current_thread().name)
+        real(journal, **kw)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        service = index_module.service_for(journal)
+        service.ensure(save=False)
+        assert service.dirty
+        before = journal.vault.generation
+        index_module.drop_service = spy  # type: ignore[assignment]
+        try:
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+        finally:
+            index_module.drop_service = real
+        assert threads and threads[0] != threading.main_thread().name
+        assert journal.closed and isinstance(app.screen, UnlockScreen)
+    from kapjournal.core.journal import Journal
+    from tests.screens.tui_helpers import PASSPHRASE
+
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as again:
+        assert again.vault.generation == before + 1  # the image was stored on lock
+        loaded = index_module.service_for(again)
+        loaded.ensure(save=False)
+        assert loaded.source == "image"
+        assert [r.id for r in loaded.search("kingfisher")]
+        index_module.drop_service(again, save=False)
+
+
+async def test_lock_quit_while_open_seals_then_exits(vault_path: Path) -> None:
+    make_vault(vault_path, "an entry")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert journal.closed
+    assert app.journal is None
+
+
+async def test_lock_quit_while_locking_exits_when_the_lock_ends(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import kapjournal.core.index as index_module
+    from kapjournal.screens.locking import LockingScreen
+
+    started = threading.Event()
+
+    def slow(journal: object, *, save: bool = True, cancelled: object = None) -> None:
+        started.set()
+        assert callable(cancelled)
+        for _ in range(500):
+            if cancelled():
+                return
+            threading.Event().wait(0.02)
+
+    monkeypatch.setattr(index_module, "drop_service", slow)
+    make_vault(vault_path, "an entry")
+    app = make_app(vault_path)
+    exited: list[bool] = []
+    monkeypatch.setattr(app, "exit", lambda *a, **k: exited.append(True))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert started.wait(5)
+        await pilot.press("ctrl+q")  # quitting while locking: wait for the lock, then exit
+        await pilot.pause()
+        assert isinstance(app.screen, LockingScreen) and exited == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert journal.closed
+        assert exited == [True]
+        assert not isinstance(app.screen, UnlockScreen)
