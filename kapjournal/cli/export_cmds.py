@@ -113,10 +113,9 @@ def export(
     import gc
 
     from kapjournal.core.dates import parse_when
-    from kapjournal.core.export import default_filename, export_to_file
+    from kapjournal.core.export import default_filename
     from kapjournal.core.export.age import parse_recipient, synced_folder
-    from kapjournal.core.export.model import REDACTABLE, ExportOptions, parse_hidden
-    from kapjournal.core.models import Session
+    from kapjournal.core.export.options import REDACTABLE, parse_hidden
 
     by_phrase = by_phrase or phrase_file is not None
     if sum([recipient is not None, by_phrase, plaintext]) > 1:
@@ -144,12 +143,18 @@ def export(
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
     try:
+        # The document model (with the journal and models) and the renderer are
+        # imported by a helper thread while the key is derived.
         renderer = {"html": "html", "md": "markdown", "json": "jsonfmt"}.get(fmt, "plaintext")
-        prepare = tuple(f"kapjournal.core.export.{m}" for m in (renderer, "plaintext"))
+        prepare = tuple(f"kapjournal.core.export.{m}" for m in ("model", renderer, "plaintext"))
         journal = open_journal(state, readonly=False, prepare=prepare)
     except BaseException:
         gc.enable()
         raise
+    from kapjournal.core.export import export_to_file
+    from kapjournal.core.export.model import ExportOptions
+    from kapjournal.core.models import Session
+
     try:
         settings = journal.settings()
         remembered = settings.therapist_recipient

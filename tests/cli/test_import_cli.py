@@ -147,12 +147,20 @@ def test_import_cli_builds_the_index_from_the_imported_plaintext(
     )
     kinds: list[str] = []
     real = Vault.iter_records
+    real_bulk = Vault.open_payloads  # Journal's bulk load (Journal.all) decrypts through this
 
     def spy(self: Vault, kinds_arg: object = None) -> object:
         kinds.extend(list(kinds_arg) if kinds_arg is not None else ["*"])  # type: ignore[call-overload]
         return real(self, kinds_arg)  # type: ignore[arg-type]
 
-    with mock.patch.object(Vault, "iter_records", spy):
+    def spy_bulk(self: Vault, kinds_arg: list[str]) -> object:
+        kinds.extend(kinds_arg)
+        return real_bulk(self, kinds_arg)
+
+    with (
+        mock.patch.object(Vault, "iter_records", spy),
+        mock.patch.object(Vault, "open_payloads", spy_bulk),
+    ):
         code, _, err = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
     assert code == 0, err
     assert kinds.count("entry") == 1  # the duplicate check's load, not the index build

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kapjournal.core.errors import InvalidInput
-from kapjournal.core.export.model import ExportDocument, ExportOptions, build_document
-from kapjournal.core.journal import Journal
+
+if TYPE_CHECKING:
+    from kapjournal.core.export.model import ExportDocument, ExportOptions, build_document
+    from kapjournal.core.journal import Journal
 
 FORMATS = ("html", "md", "json", "pdf")
 EXTENSIONS = {"html": ".html", "md": ".md", "json": ".json", "pdf": ".pdf"}
@@ -29,6 +32,19 @@ __all__ = [
     "export_to_file",
     "render",
 ]
+
+
+_LAZY = ("ExportDocument", "ExportOptions", "build_document")
+
+
+def __getattr__(name: str) -> Any:
+    """The document model is imported on first use: the CLI checks its options (and
+    starts deriving the key) before it needs the journal, models and renderers."""
+    if name in _LAZY:
+        from kapjournal.core.export import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(doc: ExportDocument, fmt: str) -> bytes:
@@ -84,6 +100,7 @@ def export_to_file(
         ExportFailed / StorageFull: when the file could not be written.
     """
     from kapjournal.core.export.age import check_target, encrypt, parse_recipient, write_private
+    from kapjournal.core.export.model import build_document
 
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown export format '{fmt}'. Choose one of: {', '.join(FORMATS)}.")

@@ -57,8 +57,21 @@ def render_html(doc: ExportDocument) -> str:
     sessions = [(r.session.started_at.date(), r.number) for r in doc.session_rows]
     chart = trend_svg(doc.week_rows, sessions) if doc.include_checkins else ""
     template = environment().get_template("export.html.j2")
+    # The entries are most of the page: hand them to the template as plain
+    # tuples, so the loop unpacks them instead of looking up each attribute.
+    cycles = [
+        (
+            c.heading,
+            [
+                (it.when, it.pack, it.flagged, it.title, it.answers, it.paragraphs, it.tags)
+                for it in c.items
+            ],
+        )
+        for c in doc.groups
+    ]
     return template.render(
         doc=doc,
+        cycles=cycles,
         # trend_svg escapes its only text (fixed labels and dates) itself.
         chart=Markup(chart),  # noqa: S704
         range_text=range_text(doc),

@@ -16,9 +16,13 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import operator
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
+
+import orjson
 
 from kapjournal.core.errors import InvalidInput, ReviewFileInvalid
 from kapjournal.core.export.model import (
@@ -29,6 +33,7 @@ from kapjournal.core.export.model import (
     ExportDocument,
     ScaleInfo,
 )
+from kapjournal.core.fastload import numeric_fields
 from kapjournal.core.models import (
     Appointment,
     CheckIn,
@@ -128,17 +133,51 @@ def _default(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
 
 
+def _encoder_for(cls: type[Model]) -> Callable[[Model], bytes]:
+    """One record as compact UTF-8 JSON, byte-identical to ``_ENCODER.encode(model)``.
+
+    orjson writes dataclasses, dates and strings exactly as the standard encoder
+    configured above does. Numbers are the exception (orjson stops at 64-bit
+    integers and spells some floats differently, ``1e-7`` for ``1e-07``), so a
+    record with anything in a field that can hold a number goes through the
+    standard encoder. That leaves orjson the plain entries and insights, which
+    are nearly all of an export.
+    """
+    numeric = numeric_fields(cls)
+    dumps, std = orjson.dumps, _ENCODER.encode
+    get: Callable[[Model], Any]
+    if len(numeric) > 1:
+        get = operator.attrgetter(*numeric)  # a tuple of the values
+    elif numeric:
+        one = operator.attrgetter(numeric[0])  # the value itself
+        get = lambda model: (one(model),)  # noqa: E731
+    else:
+        get = lambda model: ()  # noqa: E731
+
+    def encode(model: Model) -> bytes:
+        if not any(get(model)):
+            try:
+                return dumps(model)
+            except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate
+                pass
+        return std(model).encode("utf-8")
+
+    return encode
+
+
 def write_document(doc: ExportDocument) -> bytes:
     """Serialise to UTF-8 JSON bytes: compact, one record per line."""
-    parts = ["{"]
+    parts = [b"{"]
     for key, value in _head(doc).items():
-        parts.append(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)},")
-    for n, (name, _) in enumerate(_LISTS):
-        records = ",\n".join(map(_ENCODER.encode, getattr(doc, name)))
-        end = "" if n == len(_LISTS) - 1 else ","
-        parts.append(f'"{name}":[\n{records}\n]{end}' if records else f'"{name}":[]{end}')
-    parts.append("}")
-    return "\n".join(parts).encode("utf-8")
+        parts.append(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)},".encode())
+    for n, (name, cls) in enumerate(_LISTS):
+        encode = _encoder_for(cls)
+        records = b",\n".join([encode(m) for m in getattr(doc, name)])
+        end = b"" if n == len(_LISTS) - 1 else b","
+        body = b"[\n" + records + b"\n]" if records else b"[]"
+        parts.append(b'"' + name.encode() + b'":' + body + end)
+    parts.append(b"}")
+    return b"\n".join(parts)
 
 
 # ---------------------------------------------------------------- reading

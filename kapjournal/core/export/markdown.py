@@ -48,9 +48,35 @@ def md_escape(text: str) -> str:
     return text
 
 
+# Bytes that never need escaping: everything but the inline characters, the
+# controls md_escape replaces, "\r" and "/" (URLs). Bytes of multi-byte UTF-8
+# characters are all >= 0x80 and so plain.
+_PLAIN_BYTES = bytes(b for b in range(256) if chr(b) not in "\\`*_[]<>|~/\r" and b not in _CONTROLS)
+
+
+def _plain(text: str) -> bool:
+    """True when ``md_escape`` would leave ``text`` as it is: no character to
+    escape and every line starting with a letter (no heading, list or quote
+    marker can open it). A quick, conservative test: False only means "check
+    properly"."""
+    if text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES):
+        return False
+    if "\n" not in text:
+        return text[:1].isalpha()
+    return all(line[:1].isalpha() for line in text.split("\n"))
+
+
 def md_line(text: str) -> str:
     """Escape and fold to one line (for table cells and list items)."""
-    return md_escape(" ".join(text.split()))
+    text = " ".join(text.split())
+    return text if _plain(text) else md_escape(text)
+
+
+def md_paragraph(text: str) -> str:
+    """An escaped paragraph whose line breaks stay hard breaks (two spaces)."""
+    if _plain(text):
+        return text.replace("\n", "  \n")
+    return "  \n".join(md_escape(text).split("\n"))
 
 
 def _dt(value: datetime) -> str:
@@ -187,6 +213,14 @@ def render_markdown(doc: ExportDocument) -> str:
     add("")
     if not doc.groups:
         L += [f"_No {'insights' if doc.insights_only else 'entries'} in this export._", ""]
+    short: dict[str, str] = {}  # pack labels and tags repeat: escape each once
+
+    def md_short(text: str) -> str:
+        found = short.get(text)
+        if found is None:
+            found = short[text] = md_line(text)
+        return found
+
     for c in doc.groups:
         add(f"### {c.heading}")
         add("")
@@ -195,25 +229,23 @@ def render_markdown(doc: ExportDocument) -> str:
             if it.days_since is not None:
                 head += f" · day {it.days_since}"
             if it.pack:
-                head += f" · {md_line(it.pack)}"
-            if it.kind == "entry" and getattr(it.model, "flagged_for_therapy", False):
+                head += f" · {md_short(it.pack)}"
+            if it.flagged:  # only entries are flagged for the appointment
                 head += " · for the appointment"
             add(f"#### {head}")
             add("")
-            title = getattr(it.model, "title", "")
-            if title:
-                add(f"**{md_line(title)}**")
+            if it.title:
+                add(f"**{md_line(it.title)}**")
                 add("")
-            for a in getattr(it.model, "answers", ()):
-                add(f"- **{md_line(a.question)}** {md_line(answer_value_text(a.value))}")
-            if getattr(it.model, "answers", ()):
+            if it.answers:
+                for a in it.answers:
+                    add(f"- **{md_line(a.question)}** {md_line(answer_value_text(a.value))}")
                 add("")
             for p in it.paragraphs:
-                lines = md_escape(p).split("\n")
-                add("  \n".join(lines))
+                add(md_paragraph(p))
                 add("")
-            if it.model.tags:
-                add("Tags: " + ", ".join(md_line(t) for t in it.model.tags))
+            if it.tags:
+                add("Tags: " + ", ".join([md_short(t) for t in it.tags]))
                 add("")
     add("---")
     add("")

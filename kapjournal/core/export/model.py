@@ -29,6 +29,9 @@ from typing import Any
 from kapjournal import __version__
 from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.errors import InvalidInput, KapError
+from kapjournal.core.export.options import REDACTABLE as REDACTABLE  # re-exported
+from kapjournal.core.export.options import SESSION_DETAIL_FIELDS as SESSION_DETAIL_FIELDS
+from kapjournal.core.export.options import parse_hidden as parse_hidden
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import (
     CHECKIN_FIELDS,
@@ -52,26 +55,6 @@ SCHEMA_VERSION = 1
 FORMAT_NAME = "kapjournal-export"
 WITHHELD_PARAGRAPH = "[paragraph withheld by the patient]"
 WITHHELD_ANSWER = "[answer withheld by the patient]"
-
-#: Field groups the patient can withhold, with the label shown in the app.
-REDACTABLE: dict[str, str] = {
-    "dose": "Doses (value and unit)",
-    "route": "Routes",
-    "setting": "Setting and support person",
-    "side_effects": "Side effects",
-    "vitals": "Vitals",
-    "dissociation": "Dissociation ratings",
-    "session_notes": "Session notes",
-    "clinician": "Clinician names",
-    "tags": "Entry and insight tags",
-    "checkin_notes": "Notes written with check-ins",
-    "follow_ups": "Follow-ups on insights",
-    "appointment_notes": "Appointment notes",
-}
-SESSION_DETAIL_FIELDS = frozenset(
-    {"dose", "route", "setting", "side_effects", "vitals", "dissociation", "session_notes"}
-    | {"clinician"}
-)
 
 PACK_LABELS: dict[str, str] = {
     "prepare": "Before the session",
@@ -196,17 +179,6 @@ class ExportOptions:
         return self.redact | SESSION_DETAIL_FIELDS
 
 
-def parse_hidden(specs: Iterable[str]) -> dict[str, frozenset[int]]:
-    """Parse ``ENTRYID:N`` (1-based paragraph numbers) into a hiding map."""
-    out: dict[str, set[int]] = defaultdict(set)
-    for spec in specs:
-        ident, sep, num = spec.partition(":")
-        if not sep or not num.strip().isdigit() or int(num) < 1 or not ident.strip():
-            raise InvalidInput(f"'{spec}' should look like ENTRY-ID:PARAGRAPH, e.g. 3f2a9c1d:2.")
-        out[ident.strip().lower()].add(int(num) - 1)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 # ---------------------------------------------------------------- summary rows
 
 
@@ -284,6 +256,29 @@ class Item:
     def when(self) -> str:
         text = self.at.strftime("%a %d %b %Y, %H:%M")
         return text if self.days_since is None else f"{text} · day {self.days_since}"
+
+
+def _item(
+    at: datetime,
+    kind: str,
+    model: Entry | Insight,
+    pack: str | None,
+    days_since: int | None,
+    paragraphs: tuple[str, ...],
+    title: str = "",
+    answers: tuple[Answer, ...] = (),
+    tags: tuple[str, ...] = (),
+    flagged: bool = False,
+) -> Item:
+    """``Item(...)`` for the body loop (one per exported entry): the same frozen object,
+    built with one attribute dictionary instead of one frozen ``__setattr__`` per field."""
+    item = object.__new__(Item)
+    object.__setattr__(item, "__dict__", {
+        "at": at, "kind": kind, "model": model, "pack": pack, "days_since": days_since,
+        "paragraphs": paragraphs, "title": title, "answers": answers, "tags": tags,
+        "flagged": flagged,
+    })  # fmt: skip
+    return item
 
 
 @dataclass(frozen=True)
@@ -489,17 +484,22 @@ class ExportDocument:
         by_session: dict[str | None, list[Item]] = defaultdict(list)
         order: list[str | None] = []
         sessions: dict[str | None, Session | None] = {None: None}
+        session_for, days_since = self.cycles.session_for, self.cycles.days_since
+        packs: dict[str, str] = {}
         for at, model, kind in items:
-            sid = getattr(model, "session_id", None)
-            s = self._session_of(at, sid)
+            s = session_for(at, model.session_id)  # type: ignore[attr-defined]
             key = s.id if s else None
             if key not in by_session:
                 order.append(key)
                 sessions[key] = s
-            days = self.cycles.days_since(at, s) if s else None
+            days = days_since(at, s) if s else None
             if isinstance(model, Entry):
-                pack = self.pack_label(model.pack_id) if model.pack_id else None
-                item = Item(
+                pack = None
+                if model.pack_id:
+                    pack = packs.get(model.pack_id)
+                    if pack is None:
+                        pack = packs[model.pack_id] = self.pack_label(model.pack_id)
+                item = _item(
                     at,
                     kind,
                     model,
@@ -513,7 +513,7 @@ class ExportDocument:
                 )
             else:
                 assert isinstance(model, Insight)
-                item = Item(
+                item = _item(
                     at, kind, model, None, days, split_paragraphs(model.text), "", (), model.tags
                 )
             by_session[key].append(item)
@@ -596,6 +596,8 @@ _PARA_SPLIT = re.compile(r"\n[ \t]*\n")
 
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Paragraphs are separated by a blank line; numbering for hiding starts at 1."""
+    if "\n" not in text:
+        return (text,) if text.strip() else ()  # one line, one paragraph
     parts = [p.strip("\n") for p in _PARA_SPLIT.split(text)]
     return tuple(p for p in parts if p.strip())
 
@@ -730,6 +732,10 @@ def build_document(
     """
     note = progress or (lambda _stage: None)
     note("Reading the journal")
+    kinds = [Session, Entry, Insight, SafetyEvent, Appointment]
+    if options.include_checkins:
+        kinds += [CheckIn, ScaleResult]
+    journal.preload(*kinds)  # one pass over the vault
     all_sessions = journal.all(Session)
     all_entries = journal.all(Entry)
     cycles = CycleIndex(all_sessions)
