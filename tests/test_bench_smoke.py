@@ -49,9 +49,10 @@ def test_bench_smoke_run(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
     assert "In-process and other figures at N = 200" in out
-    row = r"\| unlock \+ list last 20 \(no index image\) \| 200 \| \d+ ms \(\d+–\d+\) \| not run \|"
+    row = r"\| unlock \+ list last 20 \(after import\) \| 200 \| \d+ ms \(\d+–\d+\) \| not run \|"
     assert re.search(row, out)
-    assert re.search(r"\| list last 20, index image saved \| 200 \| \d+ ms", out)
+    assert re.search(r"\| list last 20, after the searches \| 200 \| \d+ ms", out)
+    assert re.search(r"\| floor: start-up \+ key derivation only \| 200 \| \d+ ms", out)
     assert re.search(r"\| add one entry \| 200 \| \d+ ms", out)
     assert "cheap TEST key derivation" in out
     assert "| decrypt all entries after unlock | " in out
