@@ -361,6 +361,16 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
+def _quick_check(conn: sqlite3.Connection) -> str:
+    """``PRAGMA quick_check``'s first line; a file too damaged to check is not "ok"."""
+    try:
+        return str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    except sqlite3.OperationalError:
+        raise  # busy, locked, cannot read: not evidence of damage
+    except sqlite3.DatabaseError as err:  # "database disk image is malformed"
+        return f"damaged: {err}"
+
+
 def read_header(path: Path) -> Header:
     """Read and check the header without any key.
 
@@ -647,8 +657,8 @@ class Vault:
                 if not readonly:
                     lock_fd = _acquire_lock(path)
                 conn = _connect(path, readonly=readonly)
-                check = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
+                result = _quick_check(conn)
+            if result != "ok":
                 conn.close()
                 raise VaultHeaderDamaged(
                     "The vault file is damaged (database check failed). Please restore a backup."
@@ -1159,7 +1169,7 @@ class Vault:
     def verify(self) -> VerifyReport:
         """Authenticate every record and check the manifest."""
         report = VerifyReport()
-        report.quick_check = str(self._conn.execute("PRAGMA quick_check").fetchone()[0])
+        report.quick_check = _quick_check(self._conn)
         for rec in self.iter_records():
             if isinstance(rec, DamagedRecord):
                 report.damaged.append(rec.id.hex())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -185,3 +186,24 @@ def test_vault_deleted_row_breaks_manifest(vault_path: Path) -> None:
     conn.close()
     with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
         assert not j.verify().manifest_ok
+
+
+def test_vault_unlock_runs_the_database_check_and_refuses_a_damaged_file(
+    vault_path: Path,
+) -> None:
+    from kapjournal.core.errors import VaultHeaderDamaged
+
+    v = Vault.create(vault_path, PASSPHRASE)
+    with v.transaction():
+        for i in range(400):
+            v.put("entry", os.urandom(600) + bytes([i % 256]))
+    v.close()
+    size = vault_path.stat().st_size
+    page = 4096
+    # Damage one page in the middle of the records (the header row stays readable).
+    with vault_path.open("r+b") as fh:
+        fh.seek((size // page // 2) * page + 8)
+        fh.write(b"\xff" * 200)
+    read_header(vault_path)  # the header itself is fine
+    with pytest.raises(VaultHeaderDamaged, match="database check failed"):
+        Vault.unlock(vault_path, PASSPHRASE)
