@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -22,10 +22,17 @@ def fixed_clock() -> datetime:
 
 
 def make_vault(path: Path, *bodies: str) -> Path:
-    """A vault with a few entries, closed again (so the app can open it)."""
-    with Journal.create(path, PASSPHRASE) as journal:
+    """A vault with a few entries, closed again (so the app can open it).
+
+    The entries are stamped a minute apart in the hour before the app's fixed
+    clock (not the wall clock), so what a test writes in the app is always the
+    newest, whatever time of day the suite runs.
+    """
+    stamp = [FIXED_NOW - timedelta(hours=1)]
+    with Journal.create(path, PASSPHRASE, now=lambda: stamp[0]) as journal:
         for body in bodies:
             journal.add_entry(body)
+            stamp[0] += timedelta(minutes=1)
     return path
 
 
