@@ -381,34 +381,12 @@ class SearchIndex:
     def _insert(
         self, db: sqlite3.Connection, doc: _Doc, rowid: int | None = None, *, bulk: bool = False
     ) -> None:
-        linker = self._linker or _Linker(())
-        sid, number, route = linker.link(doc.created, doc.link_sid)
-        tags_text = " ".join(doc.tags)
-        key = _date_key(doc.created) if rowid is None else rowid
+        values, _ = _doc_row(doc, self._linker or _Linker(()))
+        key = values[0] if rowid is None else rowid
+        tags_text = values[-1]
         while True:
             try:
-                db.execute(
-                    _INSERT_DOC,
-                    (
-                        key,
-                        doc.id,
-                        doc.kind,
-                        doc.entry_id,
-                        doc.created.timestamp(),
-                        doc.created.isoformat(),
-                        doc.first_line,
-                        doc.link_sid,
-                        sid,
-                        number,
-                        route,
-                        doc.pack,
-                        1 if doc.kind == "insight" else 0,
-                        doc.title,
-                        doc.body,
-                        doc.answers,
-                        tags_text,
-                    ),
-                )
+                db.execute(_INSERT_DOC, (key, *values[1:]))
                 break
             except sqlite3.IntegrityError:
                 if (
