@@ -31,7 +31,7 @@ from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from kapjournal.core.export.model import HideablePart, hideable_parts
-from kapjournal.core.models import Entry
+from kapjournal.core.models import Entry, answer_value_text
 from kapjournal.core.sanitize import clean_line
 
 #: How many entries the list shows at once; the filter narrows the rest.
@@ -88,6 +88,12 @@ def _part_label(part: HideablePart) -> Text:
     if part.question:
         label.append(f"  ({_short(part.question, 40)})", style="dim")
     return label
+
+
+def _haystack(entry: Entry) -> str:
+    """What the filter looks in: title, body and guided answers, lower-cased."""
+    answers = (answer_value_text(a.value) for a in entry.answers)
+    return "\n".join((entry.title, entry.body, *answers)).lower()
 
 
 def _entry_label(entry: Entry, hidden: int) -> Text:

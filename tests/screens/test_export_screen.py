@@ -132,6 +132,11 @@ async def test_export_screen_hide_paragraphs_by_picking_them(journal) -> None:
         offered = [e.id for e in modal.entries]
         assert private.id not in offered and hostile.id in offered
         assert offered == sorted(offered, key=lambda i: journal.get(Entry, i).created, reverse=True)
+        # The filter also looks in guided answers.
+        modal.query_one("#hide-filter", Input).value = "stay curious"
+        await pilot.pause()
+        assert modal.query_one("#hide-entries", OptionList).option_count == 1
+        assert modal._current is not None and modal._current.id == sample["prep"].id
         # Narrow to the hostile entry by a word, then tick its second paragraph.
         modal.query_one("#hide-filter", Input).value = "garden"
         await pilot.pause()
