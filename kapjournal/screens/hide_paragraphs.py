@@ -163,9 +163,7 @@ class HideParagraphsModal(ModalScreen[Hidden | None]):
         terms = words.lower().split()
         if not terms:
             return self.entries
-        return [
-            e for e in self.entries if all(t in (e.title + "\n" + e.body).lower() for t in terms)
-        ]
+        return [e for e in self.entries if all(t in _haystack(e) for t in terms)]
 
     def _fill_entries(self, words: str) -> None:
         matching = self._matching(words)
