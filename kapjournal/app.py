@@ -85,6 +85,27 @@ def _local_now() -> datetime:
     return datetime.now().astimezone()
 
 
+def _input_fd() -> int | None:
+    stdin = sys.__stdin__
+    try:
+        return stdin.fileno() if stdin is not None else None
+    except (OSError, ValueError):
+        return None
+
+
+def _terminal_alive(fd: int | None) -> bool:
+    """Whether ``fd`` is still a working terminal (a hung-up one fails with EIO)."""
+    if fd is None:
+        return False
+    import termios
+
+    try:
+        termios.tcgetattr(fd)
+    except (termios.error, OSError):
+        return False
+    return True
+
+
 class KapJournalApp(App[None]):
     """The journal app.
 
@@ -146,6 +167,21 @@ class KapJournalApp(App[None]):
             self.push_screen(WelcomeScreen(self.vault))
         interval = 1.0 if self._idle_override is None else max(0.05, self._idle_override / 4)
         self.set_interval(interval, self._check_idle, name="auto-lock")
+        if not self.is_headless and _terminal_alive(_input_fd()):
+            self.set_interval(2.0, self._check_terminal, name="terminal-watch")
+
+    def _check_terminal(self) -> None:
+        """Close the journal and leave when the terminal has gone away.
+
+        A closed terminal window does not always deliver SIGHUP (for example
+        when the app runs under `make`); Textual then reads end-of-file in a
+        loop and the app would spin on, unlocked, with nobody at the screen.
+        """
+        if _terminal_alive(_input_fd()):
+            return
+        self._secure_unsaved_work()
+        self._close_journal()
+        self.exit(return_code=1)
 
     def _unlock_screen(self) -> UnlockScreen:
         return UnlockScreen(self.vault, demo_passphrase=self.demo_passphrase)

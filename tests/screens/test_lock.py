@@ -266,3 +266,48 @@ async def test_lock_quit_while_locking_exits_when_the_lock_ends(
         assert journal.closed
         assert exited == [True]
         assert not isinstance(app.screen, UnlockScreen)
+
+
+def test_terminal_alive_is_false_once_the_terminal_hangs_up() -> None:
+    import os
+
+    from kapjournal.app import _terminal_alive
+
+    master, slave = os.openpty()
+    try:
+        assert _terminal_alive(slave)
+        os.close(master)  # the terminal window closes
+        master = -1
+        assert not _terminal_alive(slave)
+    finally:
+        if master != -1:
+            os.close(master)
+        os.close(slave)
+    assert not _terminal_alive(None)
+
+
+async def test_lost_terminal_keeps_the_draft_closes_the_journal_and_exits(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kapjournal.app as app_module
+    from kapjournal.core.journal import Journal
+    from kapjournal.core.models import Draft
+    from tests.screens.tui_helpers import PASSPHRASE
+
+    make_vault(vault_path, "x")
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "words typed just before the window closed")
+        monkeypatch.setattr(app_module, "_terminal_alive", lambda fd: False)
+        app._check_terminal()
+        await pilot.pause()
+        assert journal.closed and app.journal is None
+        assert app.return_code == 1
+    with Journal.unlock(vault_path, PASSPHRASE) as reopened:
+        drafts = reopened.all(Draft)
+        assert any("just before the window closed" in d.body for d in drafts)
