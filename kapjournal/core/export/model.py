@@ -739,25 +739,12 @@ def build_document(
     all_sessions = journal.all(Session)
     all_entries = journal.all(Entry)
     cycles = CycleIndex(all_sessions)
-    since, until = options.since, options.until
-
-    def in_range(when: datetime) -> bool:
-        return (since is None or when >= since) and (until is None or when <= until)
-
-    wanted = options.session_ids
-    known = {s.id for s in all_sessions}
-    missing = sorted(wanted - known)
+    since, until, wanted = options.since, options.until, options.session_ids
+    missing = sorted(wanted - {s.id for s in all_sessions})
     if missing:
         raise InvalidInput(f"No session with id {missing[0][:8]}.")
-
-    def in_sessions(when: datetime, session_id: str | None) -> bool:
-        if not wanted:
-            return True
-        s = cycles.session_for(when, session_id)
-        return s is not None and s.id in wanted
-
-    def keep(when: datetime, session_id: str | None) -> bool:
-        return in_range(when) and in_sessions(when, session_id)
+    in_range = functools.partial(_in_range, options)
+    keep = _keeper(options, cycles)
 
     redact = options.effective_redactions
     private_ids = {e.id for e in all_entries if e.private}
@@ -870,17 +857,31 @@ def shareable_entries(journal: Journal, options: ExportOptions) -> list[Entry]:
     """
     if options.insights_only:
         return []
-    cycles = CycleIndex(journal.all(Session))
-    since, until, wanted = options.since, options.until, options.session_ids
+    keep = _keeper(options, CycleIndex(journal.all(Session)))
+    return sorted(
+        (e for e in journal.all(Entry) if not e.private and keep(e.created, e.session_id)),
+        key=lambda e: e.created,
+        reverse=True,
+    )
 
-    def keep(e: Entry) -> bool:
-        if e.private or (since is not None and e.created < since):
-            return False
-        if until is not None and e.created > until:
+
+def _keeper(options: ExportOptions, cycles: CycleIndex) -> Callable[[datetime, str | None], bool]:
+    """Whether an item dated ``when`` (linked to ``session_id``) is inside the chosen
+    dates and sessions; the one selection rule for exports and the hiding picker."""
+    wanted = options.session_ids
+
+    def keep(when: datetime, session_id: str | None) -> bool:
+        if not _in_range(options, when):
             return False
         if not wanted:
             return True
-        s = cycles.session_for(e.created, e.session_id)
+        s = cycles.session_for(when, session_id)
         return s is not None and s.id in wanted
 
-    return sorted((e for e in journal.all(Entry) if keep(e)), key=lambda e: e.created, reverse=True)
+    return keep
+
+
+def _in_range(options: ExportOptions, when: datetime) -> bool:
+    return (options.since is None or when >= options.since) and (
+        options.until is None or when <= options.until
+    )
