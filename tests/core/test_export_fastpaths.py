@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from kapjournal.core.export import render
 from kapjournal.core.export.jsonfmt import _ENCODER, _LISTS, _head, read_document
 from kapjournal.core.export.markdown import md_escape, md_line, md_paragraph
-from kapjournal.core.export.model import ExportDocument, ExportOptions, build_document
+from kapjournal.core.export.model import (
+    ExportDocument,
+    ExportOptions,
+    build_document,
+    day_text,
+    day_time_text,
+)
 from kapjournal.core.export.model import split_paragraphs as fast_split
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import Answer, CheckIn, Entry, FollowUp, Insight
@@ -84,11 +90,26 @@ def test_split_paragraphs_examples() -> None:
         "a\n\t\nb",
         "\n\na\n",
         "a\n \t \n\nb",
+        "a\n\n\nb",
+        "a\n\n\n\nb \nc",
+        "a \n\nb",
         " ",
         "",
     ]:
         assert fast_split(text) == _reference_split(text), repr(text)
     assert fast_split("a\n \nb") == ("a", "b")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.sampled_from([None, UTC, timezone(timedelta(hours=-7)), timezone(timedelta(hours=5.5))]),
+)
+def test_date_texts_match_strftime(when: datetime, zone: timezone | None) -> None:
+    when = when.replace(tzinfo=zone)
+    assert day_time_text(when) == when.strftime("%a %d %b %Y, %H:%M")
+    assert day_text(when) == when.strftime("%d %b %Y")
+    assert day_text(when.date()) == when.date().strftime("%d %b %Y")
 
 
 def _reference_json(doc: ExportDocument) -> bytes:

@@ -10,7 +10,6 @@ user text at all.
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
 
 import jinja2
 from markupsafe import Markup
@@ -24,17 +23,11 @@ from kapjournal.core.export.model import (
     REDACTABLE,
     WITHHELD_PARAGRAPH,
     ExportDocument,
+    day_text,
+    day_time_text,
     range_text,
 )
 from kapjournal.core.models import CHECKIN_FIELDS, answer_value_text
-
-
-def _dt(value: datetime) -> str:
-    return value.strftime("%a %d %b %Y, %H:%M")
-
-
-def _d(value: date | datetime) -> str:
-    return value.strftime("%d %b %Y")
 
 
 @functools.cache
@@ -46,8 +39,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
-    env.filters["dt"] = _dt
-    env.filters["d"] = _d
+    env.filters["dt"] = day_time_text
+    env.filters["d"] = day_text
     env.filters["answer"] = answer_value_text
     return env
 

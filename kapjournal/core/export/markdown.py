@@ -10,7 +10,6 @@ so no renderer autolinks or fetches them.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from kapjournal.core.export.chart import sparkline
 from kapjournal.core.export.model import (
@@ -20,6 +19,8 @@ from kapjournal.core.export.model import (
     PACK_LABELS,
     REDACTABLE,
     ExportDocument,
+    day_text,
+    day_time_text,
     range_text,
     summary_counts,
 )
@@ -79,14 +80,6 @@ def md_paragraph(text: str) -> str:
     return "  \n".join(md_escape(text).split("\n"))
 
 
-def _dt(value: datetime) -> str:
-    return value.strftime("%a %d %b %Y, %H:%M")
-
-
-def _d(value: date | datetime) -> str:
-    return value.strftime("%d %b %Y")
-
-
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
@@ -99,7 +92,7 @@ def render_markdown(doc: ExportDocument) -> str:
     add("# Journal summary for therapy review")
     add("")
     who = f"**{md_line(doc.patient_label)}** · " if doc.patient_label else ""
-    add(f"{who}{range_text(doc)} · exported {_dt(doc.exported_at)}")
+    add(f"{who}{range_text(doc)} · exported {day_time_text(doc.exported_at)}")
     add("")
     add("## Summary")
     add("")
@@ -122,7 +115,7 @@ def render_markdown(doc: ExportDocument) -> str:
                 [
                     [
                         str(r.number),
-                        _d(r.session.started_at),
+                        day_text(r.session.started_at),
                         md_line(r.route),
                         md_line(r.dose),
                         md_line(r.setting),
@@ -141,7 +134,7 @@ def render_markdown(doc: ExportDocument) -> str:
             L += _table(
                 ["Date", "Questionnaire", "Total", "Band"],
                 [
-                    [_d(r.at), md_line(r.scale), str(r.total), md_line(r.band or "—")]
+                    [day_text(r.at), md_line(r.scale), str(r.total), md_line(r.band or "—")]
                     for r in doc.score_rows
                 ],
             )
@@ -158,7 +151,7 @@ def render_markdown(doc: ExportDocument) -> str:
             L += _table(
                 ["Week of", "Check-ins"] + [CHECKIN_LABELS[f] for f in CHECKIN_FIELDS],
                 [
-                    [_d(w.week), str(w.count)]
+                    [day_text(w.week), str(w.count)]
                     + ["—" if w.averages[f] is None else str(w.averages[f]) for f in CHECKIN_FIELDS]
                     for w in doc.week_rows
                 ],
@@ -171,7 +164,7 @@ def render_markdown(doc: ExportDocument) -> str:
         L += _table(
             ["Date and time", "What showed the screen", "Acknowledged"],
             [
-                [_dt(r.at), md_line(r.trigger), "yes" if r.acknowledged else "no"]
+                [day_time_text(r.at), md_line(r.trigger), "yes" if r.acknowledged else "no"]
                 for r in doc.safety_rows
             ],
         )
@@ -182,9 +175,9 @@ def render_markdown(doc: ExportDocument) -> str:
     if doc.marked_insights:
         for r in doc.marked_insights:
             when = (
-                f"Session {r.session_number}, {_d(r.session_date)}"
+                f"Session {r.session_number}, {day_text(r.session_date)}"
                 if r.session_date
-                else _d(r.insight.created)
+                else day_text(r.insight.created)
             )
             add(f"- *{when}*: {md_line(r.insight.text)}")
         add("")
@@ -194,7 +187,7 @@ def render_markdown(doc: ExportDocument) -> str:
     add("")
     if doc.questions:
         for q in doc.questions:
-            add(f"- *{_d(q.at)}*: {md_line(q.text)}")
+            add(f"- *{day_text(q.at)}*: {md_line(q.text)}")
         add("")
     else:
         L += ["_Nothing was flagged for the appointment._", ""]
@@ -204,7 +197,7 @@ def render_markdown(doc: ExportDocument) -> str:
         L += _table(
             ["Session"] + [PACK_LABELS[p] for p in CYCLE_PACKS],
             [
-                [f"{r.number} · {_d(r.session.started_at)}"]
+                [f"{r.number} · {day_text(r.session.started_at)}"]
                 + ["done" if r.done[p] else "—" for p in CYCLE_PACKS]
                 for r in doc.pack_rows
             ],
@@ -225,7 +218,7 @@ def render_markdown(doc: ExportDocument) -> str:
         add(f"### {c.heading}")
         add("")
         for it in c.items:
-            head = _dt(it.at)
+            head = day_time_text(it.at)
             if it.days_since is not None:
                 head += f" · day {it.days_since}"
             if it.pack:
@@ -255,7 +248,7 @@ def render_markdown(doc: ExportDocument) -> str:
     add(md_escape(DISCLAIMER))
     add("")
     add(
-        f"Exported {_dt(doc.exported_at)} with kapjournal {md_escape(doc.app_version)} "
+        f"Exported {day_time_text(doc.exported_at)} with kapjournal {md_escape(doc.app_version)} "
         f"(export format {doc.schema_version})."
     )
     add("")

@@ -254,7 +254,7 @@ class Item:
 
     @property
     def when(self) -> str:
-        text = self.at.strftime("%a %d %b %Y, %H:%M")
+        text = day_time_text(self.at)
         return text if self.days_since is None else f"{text} · day {self.days_since}"
 
 
@@ -566,6 +566,29 @@ def summary_counts(doc: ExportDocument) -> str:
     )
 
 
+# English names, as strftime gives them in the C locale the app runs in, spelled
+# out because strftime is the slowest step of a 10,000-entry render (~2 us each).
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(value: date | datetime) -> str:
+    """``05 Oct 2026``: ``value.strftime("%d %b %Y")`` without strftime."""
+    if value.year < 1000:  # strftime's own padding rules for tiny years
+        return value.strftime("%d %b %Y")
+    return f"{value.day:02d} {_MONTHS[value.month]} {value.year}"
+
+
+def day_time_text(value: datetime) -> str:
+    """``Mon 05 Oct 2026, 21:40``: ``value.strftime("%a %d %b %Y, %H:%M")``, faster."""
+    if value.year < 1000:
+        return value.strftime("%a %d %b %Y, %H:%M")
+    return (
+        f"{_WEEKDAYS[value.weekday()]} {value.day:02d} {_MONTHS[value.month]} {value.year}, "
+        f"{value.hour:02d}:{value.minute:02d}"
+    )
+
+
 def range_text(doc: ExportDocument) -> str:
     """'05 Oct 2026 to 25 Oct 2026' (the chosen range, or the span of the items)."""
     start, end = doc.date_range
@@ -598,7 +621,10 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     """Paragraphs are separated by a blank line; numbering for hiding starts at 1."""
     if "\n" not in text:
         return (text,) if text.strip() else ()  # one line, one paragraph
-    parts = [p.strip("\n") for p in _PARA_SPLIT.split(text)]
+    # Without a space or tab before a line break, a blank line is exactly "\n\n";
+    # str.split is then the same split as the pattern, at a fraction of the cost.
+    plain = " \n" not in text and "\t\n" not in text
+    parts = [p.strip("\n") for p in (text.split("\n\n") if plain else _PARA_SPLIT.split(text))]
     return tuple(p for p in parts if p.strip())
 
 
