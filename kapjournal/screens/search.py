@@ -112,6 +112,7 @@ class SearchScreen(JournalScreen):
         self._ready = False
         self._service: SearchService | None = None
         self._timer: object | None = None
+        self._privacy = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search your journal (F1 for filters)", id="search-query")
@@ -121,6 +122,8 @@ class SearchScreen(JournalScreen):
 
     def on_mount(self) -> None:
         self._service = service_for(self.journal)
+        # Privacy mode hides titles in lists; here it hides titles and excerpts too.
+        self._privacy = self.journal.settings().privacy_mode
         self._set_status("Preparing search\u2026")
         self.query_one("#search-query", Input).focus()
         self.prepare_index()
@@ -208,15 +211,19 @@ class SearchScreen(JournalScreen):
         if message.seq < self._shown_seq or message.seq != self._seq:
             return  # an older query finished late
         self._shown_seq = message.seq
-        self.query_one(SearchResults).show(message.results)
+        self.query_one(SearchResults).show(message.results, hide_text=self._privacy)
         count = len(message.results)
         if count == 0:
             self._set_status("No matches. Fewer words, or a prefix like grat*, may help.")
-        elif count >= RESULT_LIMIT:
-            self._set_status(f"Best {count} matches. Down arrow to move through them.")
+            return
+        if count >= RESULT_LIMIT:
+            text = f"Best {count} matches. Down arrow to move through them."
         else:
             plural = "match" if count == 1 else "matches"
-            self._set_status(f"{count} {plural}. Down arrow to move through them.")
+            text = f"{count} {plural}. Down arrow to move through them."
+        if self._privacy:
+            text += " Privacy mode hides titles and excerpts."
+        self._set_status(text)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:

@@ -70,7 +70,7 @@ class SettingsScreen(JournalScreen):
             yield Select(COUNTRIES, value=country, id="set-country", allow_blank=False)
             yield Label("Your clinic's phone number (optional, shown with crisis numbers)")
             yield Input(settings.clinic_phone, id="set-clinic-phone", max_length=40)
-            yield Label("Privacy mode: hide entry titles in lists")
+            yield Label("Privacy mode: hide entry titles in lists and excerpts in search results")
             yield Switch(settings.privacy_mode, id="set-privacy")
             yield Label("Hours after a session that still count as the session day (0-8)")
             with Horizontal(classes="field-row"):

@@ -18,8 +18,11 @@ from kapjournal.core.index import SearchResult
 from kapjournal.core.sanitize import clean, clean_line
 
 
-def render_result(result: SearchResult) -> Text:
-    """Two lines: date, session and title; then the snippet with matches highlighted."""
+def render_result(result: SearchResult, *, hide_text: bool = False) -> Text:
+    """Two lines: date, session and title; then the snippet with matches highlighted.
+
+    ``hide_text`` (privacy mode): the date and session only, no title or excerpt.
+    """
     when = result.created.strftime("%a %d %b %Y")
     where = f"session {result.session_no}" if result.session_no else "no session"
     label = "insight" if result.kind == "insight" else ""
@@ -28,6 +31,9 @@ def render_result(result: SearchResult) -> Text:
     head.append(f"  {where}", style="dim")
     if label:
         head.append(f"  {label}", style="italic")
+    if hide_text:
+        head.append("  (title hidden)", style="dim")
+        return Text("\n").join([head, Text("  (excerpt hidden: privacy mode)", style="dim")])
     head.append("  " + clean_line(result.first_line))
     snippet = Text("  " + clean(result.snippet), overflow="ellipsis", no_wrap=True)
     for start, end in result.spans:
@@ -57,11 +63,14 @@ class SearchResults(OptionList):
         super().__init__(id=id)
         self.results: list[SearchResult] = []
 
-    def show(self, results: Sequence[SearchResult]) -> None:
-        """Replace the list, highlighting the first result."""
+    def show(self, results: Sequence[SearchResult], *, hide_text: bool = False) -> None:
+        """Replace the list, highlighting the first result (``hide_text``: privacy mode)."""
         self.results = list(results)
         self.clear_options()
-        self.add_options([Option(render_result(r), id=str(i)) for i, r in enumerate(results)])
+        options = [
+            Option(render_result(r, hide_text=hide_text), id=str(i)) for i, r in enumerate(results)
+        ]
+        self.add_options(options)
         if results:
             self.highlighted = 0
 

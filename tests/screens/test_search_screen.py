@@ -141,3 +141,27 @@ async def test_search_screen_highlights_matches(filled: Journal) -> None:
         text = render_result(result)
         styled = [text.plain[s.start : s.end] for s in text.spans if "reverse" in str(s.style)]
         assert styled == ["sister"]
+
+
+async def test_search_screen_privacy_mode_hides_titles_and_excerpts(filled: Journal) -> None:
+    import dataclasses
+
+    filled.save_settings(dataclasses.replace(filled.settings(), privacy_mode=True))
+    app = Harness(filled)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"river")
+        await settle(app, pilot)
+        results = app.screen.query_one(SearchResults)
+        assert len(results.results) == 2
+        shown = "\n".join(
+            str(results.get_option_at_index(i).prompt) for i in range(results.option_count)
+        )
+        assert "river" not in shown.lower() and "sister" not in shown
+        assert shown.count("(title hidden)") == 2
+        assert "Privacy mode hides titles and excerpts." in status(app)
+        # Enter still opens the chosen entry.
+        results.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimelineScreen)
