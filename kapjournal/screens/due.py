@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from kapjournal.core.due import DueItem, DueList, due_for_journal
 from kapjournal.core.errors import KapError
@@ -182,6 +182,8 @@ class DueScreen(JournalScreen):
         for problem in message.library.problems:
             self.notify(f"Skipped a pack: {problem}", severity="warning", timeout=8)
         olist = self.query_one("#due-list", OptionList)
+        # Keep the highlight on the same row across a reload (e.g. back from a pack).
+        before = olist.highlighted_option.id if olist.highlighted_option is not None else None
         olist.clear_options()
         self.items.clear()
         sections = [
@@ -224,6 +226,12 @@ class DueScreen(JournalScreen):
                 olist.add_option(
                     Option(Text(f"  {clean_line(scale.name)}"), id=f"scale-{scale.id}")
                 )
+        # The first rows are headings (not selectable): without a highlight, Enter
+        # would do nothing until an arrow key was pressed.
+        try:
+            olist.highlighted = olist.get_option_index(before or "")
+        except OptionDoesNotExist:
+            olist.action_first()
         olist.focus()
 
     @on(OptionList.OptionSelected, "#due-list")
