@@ -391,7 +391,7 @@ class KapJournalApp(App[None]):
         from kapjournal.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_open_settings(self) -> None:
         if self.journal is None:

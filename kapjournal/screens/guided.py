@@ -96,6 +96,14 @@ class GuidedFlowScreen(JournalScreen):
         Binding("ctrl+f", "insert_fragments", "Insert fragments", show=False, priority=True),
     ]
 
+    HELP_LINES: ClassVar[dict[str, str]] = {
+        "next": "Next question (on the last one: save)",
+        "back": "Previous question",
+        "skip": "Skip this question",
+        "leave": "Leave for now; your answers so far are kept for next time",
+        "insert_fragments": "Bring in what you jotted in session mode (in a text answer)",
+    }
+
     def __init__(self, pack: PromptPack, session_id: str | None = None, label: str = "") -> None:
         super().__init__()
         self.pack = pack

@@ -49,6 +49,12 @@ class ScalePicker(Widget, can_focus=True):
         Binding("backspace", "clear", show=False),
     ]
 
+    HELP_ROWS: ClassVar[list[tuple[str, str]]] = [
+        ("Left / Right", "Move the highlighted 0-10 scale down or up"),
+        ("0-9", "Pick that number on the scale (1 then 0 quickly gives 10)"),
+        ("Backspace", "Clear the scale (no answer)"),
+    ]
+
     value: reactive[int | None] = reactive(None)
     """The chosen number, or None when nothing is chosen yet."""
 

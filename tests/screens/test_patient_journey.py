@@ -48,3 +48,46 @@ async def test_due_screen_keeps_highlight_when_coming_back(journal: Journal) -> 
         await pilot.pause()
         assert app.screen is screen
         assert olist.highlighted == target
+
+
+async def test_help_lists_the_keys_of_the_screen_it_was_opened_from(journal: Journal) -> None:
+    from kapjournal.core.prompts import load_library
+    from kapjournal.screens.help import HelpScreen, help_sections
+    from kapjournal.screens.timeline import TimelineScreen
+
+    pack = load_library().packs["immediate"]
+    app = Harness(journal, lambda: GuidedFlowScreen(pack, None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        guided_screen = app.screen
+        title, rows = help_sections(guided_screen)[0]
+        assert title == "On this screen"
+        # ctrl+f is hidden from the footer: help is the only place that tells it.
+        assert "Ctrl+F" in [keys for keys, _ in rows]
+        app.push_screen(HelpScreen(guided_screen))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    # Every key of the timeline (several are not in its footer) is in its help.
+    timeline_rows = help_sections(TimelineScreen())[0][1]
+    listed = {key for keys, _ in timeline_rows for key in keys.split(" / ")}
+    assert {"u", "b", "f", "m", "i", "c", "/", "Escape"} <= listed
+
+
+async def test_help_from_check_in_explains_the_scales(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from kapjournal.screens.checkin import CheckInScreen
+    from kapjournal.screens.help import HelpScreen, help_sections
+    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        title, rows = help_sections(app.screen.context)[0]
+        keys = [k for k, _ in rows]
+        assert title == "On this screen" and "0-9" in keys and "Ctrl+S" in keys
