@@ -267,6 +267,9 @@ class GuidedFlowScreen(JournalScreen):
 
     def _finish(self) -> None:
         assert self.draft is not None
+        if not self.draft.answers:
+            self._finish_empty()
+            return
         try:
             done = guided.finish(self.journal, self.pack, self.draft)
         except KapError as err:
@@ -279,6 +282,23 @@ class GuidedFlowScreen(JournalScreen):
         self.dismiss(done.entry.id)
         if remaining:
             app.push_screen(CrisisScreen(events))
+
+    def _finish_empty(self) -> None:
+        """Every prompt was skipped: save no empty entry (it would also count the
+        pack as done and take it off the list of what is due)."""
+        assert self.draft is not None
+        try:
+            if self.journal.find(Draft, self.draft.id) is not None:
+                self.journal.delete(self.draft)
+        except KapError as err:
+            self.query_one("#guided-error", Static).update(Text(err.user_message))
+            return
+        self.notify(
+            "Nothing was answered, so nothing was saved. This reflection stays "
+            "open whenever you want it.",
+            timeout=6,
+        )
+        self.dismiss(None)
 
     def action_leave(self) -> None:
         # Keep whatever is in the field now, even if it was never "next"-ed.

@@ -9,9 +9,21 @@ from textual.widgets import OptionList
 
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import Session
+from kapjournal.core.prompts import Prompt, PromptPack
 from kapjournal.screens.due import DueScreen
 from kapjournal.screens.guided import GuidedFlowScreen
 from tests.screens.harness import Harness
+
+SMALL_PACK = PromptPack(
+    "next_day",
+    "The next day",
+    "next_day",
+    (
+        Prompt("stayed", "What stayed with you?"),
+        Prompt("sleep", "Sleep?", kind="scale", low_label="poor", high_label="deep"),
+        Prompt("thoughts", "Safety question", kind="yesno", safety=True),
+    ),
+)
 
 
 async def test_due_screen_enter_opens_first_pack_without_arrow_keys(journal: Journal) -> None:
@@ -91,3 +103,34 @@ async def test_help_from_check_in_explains_the_scales(vault_path) -> None:  # ty
         title, rows = help_sections(app.screen.context)[0]
         keys = [k for k, _ in rows]
         assert title == "On this screen" and "0-9" in keys and "Ctrl+S" in keys
+
+
+async def test_guided_pack_with_every_prompt_skipped_saves_no_entry(journal: Journal) -> None:
+    from kapjournal.core.models import Draft, Entry
+
+    pack = SMALL_PACK
+    app = Harness(journal, lambda: GuidedFlowScreen(pack, None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for _ in pack.prompts:
+            await pilot.press("ctrl+n")  # "Next" with nothing typed, then "Save"
+            await pilot.pause()
+        assert not isinstance(app.screen, GuidedFlowScreen)
+        assert app.results == [None]
+    assert journal.all(Entry) == []
+    assert journal.all(Draft) == []
+
+
+async def test_guided_pack_with_one_answer_is_still_saved(journal: Journal) -> None:
+    from kapjournal.core.models import Entry
+
+    pack = SMALL_PACK
+    app = Harness(journal, lambda: GuidedFlowScreen(pack, None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"calm")
+        for _ in pack.prompts:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+    (entry,) = journal.all(Entry)
+    assert entry.pack_id == "next_day" and "calm" in entry.body
