@@ -25,7 +25,7 @@ class CheckInScreen(JournalScreen):
     | tab / shift+tab | next / previous slider |
     | left / right, 0-9 | set the focused slider |
     | ctrl+s | save |
-    | escape | leave without saving |
+    | escape | leave (asks first if anything was set) |
     """
 
     DEFAULT_CSS = """
@@ -86,7 +86,26 @@ class CheckInScreen(JournalScreen):
         self.dismiss(saved.id)
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Leave; if a slider was set or a note typed, ask first (escape keeps it)."""
+        note = self.query_one("#checkin-note", Input).value
+        if all(v is None for v in self.values().values()) and not note.strip():
+            self.dismiss(None)
+            return
+        from kapjournal.screens.confirm import ConfirmModal
+
+        def chosen(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Leave without saving?",
+                "This check-in has not been saved yet.",
+                yes="Leave without saving",
+                no="Keep it",
+            ),
+            chosen,
+        )
 
     @on(Button.Pressed, "#checkin-save")
     def _save_pressed(self) -> None:

@@ -134,3 +134,39 @@ async def test_guided_pack_with_one_answer_is_still_saved(journal: Journal) -> N
             await pilot.pause()
     (entry,) = journal.all(Entry)
     assert entry.pack_id == "next_day" and "calm" in entry.body
+
+
+async def test_checkin_escape_after_setting_a_slider_asks_before_discarding(
+    journal: Journal,
+) -> None:
+    from kapjournal.core.models import CheckIn
+    from kapjournal.screens.checkin import CheckInScreen
+    from kapjournal.screens.confirm import ConfirmModal
+
+    app = Harness(journal, CheckInScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("6", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # escape in the question keeps the check-in
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.values()["mood"] == 6
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (saved,) = journal.all(CheckIn)
+    assert saved.mood == 6
+
+
+async def test_checkin_escape_with_nothing_set_leaves_at_once(journal: Journal) -> None:
+    from kapjournal.screens.checkin import CheckInScreen
+
+    app = Harness(journal, CheckInScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CheckInScreen)
+        assert app.results == [None]
