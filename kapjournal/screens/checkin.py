@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,9 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
+from kapjournal.core import safety
 from kapjournal.core.checkin import SLIDERS, record_checkin
 from kapjournal.core.errors import KapError
+from kapjournal.core.models import SafetyEvent
 from kapjournal.screens.base import JournalScreen
+from kapjournal.screens.crisis import CrisisScreen
 from kapjournal.widgets.scale_picker import ScalePicker
 
 
@@ -83,7 +87,17 @@ class CheckInScreen(JournalScreen):
             self.query_one("#checkin-error", Static).update(Text(err.user_message))
             return
         self.notify("Check-in saved.", timeout=4)
+        # CLINICAL.md (d) 3: a listed phrase in the note opens the crisis screen.
+        trigger = safety.text_trigger(note, "checkin:note")
+        events: list[SafetyEvent] = []
+        if trigger is not None:
+            # The screen matters more than the log line.
+            with contextlib.suppress(KapError):
+                events = safety.log_triggers(self.journal, [trigger])
+        app = self.app
         self.dismiss(saved.id)
+        if trigger is not None:
+            app.push_screen(CrisisScreen(events))
 
     def action_leave(self) -> None:
         """Leave; if a slider was set or a note typed, ask first (escape keeps it)."""

@@ -18,8 +18,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
+from kapjournal.core import safety
 from kapjournal.core.errors import KapError
-from kapjournal.core.models import Draft, Entry, answer_value_text, new_id
+from kapjournal.core.models import Draft, Entry, SafetyEvent, answer_value_text, new_id
 from kapjournal.core.sanitize import clean, clean_line, has_unsafe
 from kapjournal.core.tags import extract_tags
 from kapjournal.screens.base import JournalScreen
@@ -188,6 +189,7 @@ class EditorScreen(JournalScreen):
             self._status("There is nothing to save yet.")
             return
         tags = tuple(extract_tags(body))
+        before = self._original
         try:
             with self.journal.transaction():
                 if self.entry is None:
@@ -204,7 +206,25 @@ class EditorScreen(JournalScreen):
         self._original = body
         self._finished = True
         self.notify("Saved.")
+        events = self._safety_events(body, before)
+        app = self.app
         self.dismiss(saved.id)
+        if events is not None:
+            from kapjournal.screens.crisis import CrisisScreen
+
+            app.push_screen(CrisisScreen(events))
+
+    def _safety_events(self, body: str, before: str) -> list[SafetyEvent] | None:
+        """CLINICAL.md (d) 3: free text with a listed phrase opens the crisis screen
+        (after saving; only when the phrase is new, not each time an old entry is
+        saved again). Returns the logged events, or None when nothing matched."""
+        trigger = safety.text_trigger(body, "entry")
+        if trigger is None or safety.keyword_list().matches(before):
+            return None
+        try:
+            return safety.log_triggers(self.journal, [trigger])
+        except KapError:
+            return []  # the screen matters more than the log line
 
     def action_close(self) -> None:
         if not self.dirty:

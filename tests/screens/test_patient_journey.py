@@ -170,3 +170,78 @@ async def test_checkin_escape_with_nothing_set_leaves_at_once(journal: Journal) 
         await pilot.pause()
         assert not isinstance(app.screen, CheckInScreen)
         assert app.results == [None]
+
+
+async def test_editor_entry_with_a_listed_phrase_opens_crisis_screen_after_saving(
+    journal: Journal,
+) -> None:
+    from kapjournal.core.models import Entry, SafetyEvent
+    from kapjournal.screens.crisis import CrisisScreen
+    from kapjournal.screens.editor import EditorScreen
+
+    app = Harness(journal, EditorScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#editor-body").text = "Some days I want to die."  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CrisisScreen)
+        (entry,) = journal.all(Entry)  # saved first, whatever the screen does
+        assert entry.body == "Some days I want to die."
+        (event,) = journal.all(SafetyEvent)
+        assert event.trigger == "keyword" and event.detail == "entry"
+        assert "die" not in repr(event.to_dict())  # never the matched text
+        await pilot.click("#crisis-ack")
+        await pilot.pause()
+        assert journal.all(SafetyEvent)[0].acknowledged
+
+
+async def test_editor_saving_an_old_entry_again_does_not_reopen_crisis_screen(
+    journal: Journal,
+) -> None:
+    from kapjournal.core.models import SafetyEvent
+    from kapjournal.screens.crisis import CrisisScreen
+    from kapjournal.screens.editor import EditorScreen
+
+    old = journal.add_entry("Last month I felt suicidal.")
+    app = Harness(journal, lambda: EditorScreen(entry=old))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*" Better now.", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, CrisisScreen)
+    assert journal.all(SafetyEvent) == []
+
+
+async def test_editor_ordinary_entry_does_not_open_crisis_screen(journal: Journal) -> None:
+    from kapjournal.core.models import SafetyEvent
+    from kapjournal.screens.crisis import CrisisScreen
+    from kapjournal.screens.editor import EditorScreen
+
+    app = Harness(journal, EditorScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Walked by the river.", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, CrisisScreen)
+    assert journal.all(SafetyEvent) == []
+
+
+async def test_checkin_note_with_a_listed_phrase_opens_crisis_screen(journal: Journal) -> None:
+    from textual.widgets import Input
+
+    from kapjournal.core.models import CheckIn, SafetyEvent
+    from kapjournal.screens.checkin import CheckInScreen
+    from kapjournal.screens.crisis import CrisisScreen
+
+    app = Harness(journal, CheckInScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        app.screen.query_one("#checkin-note", Input).value = "feel like ending my life"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CrisisScreen)
+    assert len(journal.all(CheckIn)) == 1
+    (event,) = journal.all(SafetyEvent)
+    assert event.detail == "checkin:note"
