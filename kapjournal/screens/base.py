@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.screen import Screen
 
 from kapjournal.core.errors import VaultLocked
@@ -18,6 +19,18 @@ from kapjournal.core.journal import Journal
 
 class JournalScreen(Screen[Any]):
     """A screen that works on the unlocked journal."""
+
+    async def on_event(self, event: events.Event) -> None:
+        # Locking closes the journal, then pops every screen: each one below the
+        # top is "resumed" for a moment on its way out. Its resume handler would
+        # read the closed journal (VaultLocked ended the app), so skip it.
+        if isinstance(event, events.ScreenResume) and self._locked():
+            return
+        await super().on_event(event)
+
+    def _locked(self) -> bool:
+        journal = getattr(self.app, "journal", None)
+        return journal is None or bool(getattr(journal, "closed", False))
 
     @property
     def journal(self) -> Journal:
