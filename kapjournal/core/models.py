@@ -515,7 +515,7 @@ class Draft(Model):
 
     id: str
     updated: datetime
-    target: str = "entry"  # entry | pack
+    target: str = "entry"  # entry | pack | session (a session form sealed on lock)
     entry_id: str | None = None  # the entry being edited, if any
     body: str = ""
     title: str = ""

@@ -183,7 +183,7 @@ class HomeScreen(JournalScreen):
         pending = [
             d
             for d in self.journal.drafts()
-            if d.target == "entry" and d.id not in self._offered_drafts
+            if d.target in ("entry", "session") and d.id not in self._offered_drafts
         ]
         if not pending:
             return
@@ -192,7 +192,9 @@ class HomeScreen(JournalScreen):
         from kapjournal.screens.restore import RestoreDraftModal
 
         def chosen(choice: str | None) -> None:
-            if choice == "restore":
+            if choice == "restore" and draft.target == "session":
+                self._open_session_form(draft)
+            elif choice == "restore":
                 # A draft of an existing entry edits that entry, not a new one.
                 entry = None
                 if draft.entry_id is not None:
@@ -203,8 +205,22 @@ class HomeScreen(JournalScreen):
             else:
                 self.offer_drafts()
 
-        preview = "" if self.journal.settings().privacy_mode else draft.body
-        self.app.push_screen(RestoreDraftModal(draft.updated, preview), chosen)
+        if draft.target == "session":
+            modal = RestoreDraftModal(draft.updated, "", what="session form")
+        else:
+            preview = "" if self.journal.settings().privacy_mode else draft.body
+            modal = RestoreDraftModal(draft.updated, preview)
+        self.app.push_screen(modal, chosen)
+
+    def _open_session_form(self, draft: Draft) -> None:
+        """Carry on with a session form that was sealed when the journal locked."""
+        from kapjournal.core.models import Session
+        from kapjournal.screens.session_form import SessionFormScreen
+
+        session = None
+        if draft.entry_id is not None:
+            session = self.journal.find(Session, draft.entry_id)
+        self.app.push_screen(SessionFormScreen(session, draft=draft))
 
     def _discard_draft(self, draft: Draft) -> None:
         from kapjournal.screens.confirm import ConfirmModal

@@ -25,20 +25,29 @@ class RestoreDraftModal(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "later", "Later", show=False)]
 
-    def __init__(self, updated: datetime, body: str) -> None:
+    def __init__(self, updated: datetime, body: str, *, what: str = "") -> None:
         super().__init__()
         self._updated = updated
         self._preview = clean_line(body).strip()[:120]
+        self._what = what  # e.g. "session form"; "" for writing
 
     def compose(self) -> ComposeResult:
         with Vertical(id="restore-dialog", classes="dialog"):
-            yield Static("Unsaved writing found", classes="dialog--title")
-            yield Static(
-                Text(
-                    f"You were writing on {self._updated:%A %d %B at %H:%M} and it was "
-                    "not saved as an entry. Would you like to carry on with it?"
+            when = f"{self._updated:%A %d %B at %H:%M}"
+            if self._what:
+                title = f"Unsaved {self._what} found"
+                message = (
+                    f"You were filling in a {self._what} on {when} and it was not "
+                    "saved. Would you like to carry on with it?"
                 )
-            )
+            else:
+                title = "Unsaved writing found"
+                message = (
+                    f"You were writing on {when} and it was not saved as an entry. "
+                    "Would you like to carry on with it?"
+                )
+            yield Static(title, classes="dialog--title")
+            yield Static(Text(message))
             if self._preview:
                 yield Static(Text(self._preview, style="italic"), id="restore-preview")
             with Horizontal(classes="dialog--buttons"):

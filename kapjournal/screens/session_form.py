@@ -9,6 +9,7 @@ nothing typed is lost when one is not.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -29,7 +30,9 @@ from kapjournal.core.models import (
     SETTINGS,
     SEVERITY_LABELS,
     SIDE_EFFECTS,
+    Draft,
     Session,
+    new_id,
 )
 from kapjournal.core.session_form import (
     VITALS_FORM_POINTS,
@@ -101,10 +104,15 @@ class SessionFormScreen(JournalScreen):
         Binding("escape", "leave", "Leave"),
     ]
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, *, draft: Draft | None = None) -> None:
         super().__init__()
         self.session = session
         self.initial = form_fields(session) if session else {}
+        # A form sealed as a draft when the journal locked: carry on from there.
+        self.draft_id = draft.id if draft is not None else new_id()
+        self._draft_saved = draft is not None
+        if draft is not None:
+            self.initial.update({k: str(v) for k, v in draft.answers.items()})
         self._errors_shown = False  # once True, fields are re-checked as they change
 
     # -- layout -------------------------------------------------------
@@ -139,7 +147,10 @@ class SessionFormScreen(JournalScreen):
     def on_mount(self) -> None:
         # Start where most people begin: when it happened (status defaults to "done").
         self.query_one("#f-started_at", Input).focus()
-        self._pristine = self._form_state()
+        # A restored draft is unsaved work: leaving it asks first, like any change.
+        self._pristine = None if self._draft_saved else self._form_state()
+        if self._draft_saved:
+            self.notify("Brought back what you had filled in before the journal locked.")
 
     def _form_state(self) -> tuple[object, ...]:
         """Every field's current value, to tell whether anything was typed or chosen."""
@@ -230,6 +241,13 @@ class SessionFormScreen(JournalScreen):
 
     def fields(self) -> dict[str, str]:
         """Every field as text, as the core validator expects."""
+        out = self._typed_fields()
+        if self.session is None and not out.get("started_at", "").strip():
+            out["started_at"] = "now"
+        return out
+
+    def _typed_fields(self) -> dict[str, str]:
+        """Every field exactly as it is on screen (an empty start stays empty)."""
         out: dict[str, str] = {}
         for widget in self.query("Input, Select"):
             if not widget.id or not widget.id.startswith("f-"):
@@ -242,8 +260,6 @@ class SessionFormScreen(JournalScreen):
         picked = self.query_one("#f-dissociation", ScalePicker).value
         out["dissociation"] = "" if picked is None else str(picked)
         out["notes"] = self.query_one("#form-notes", TextArea).text
-        if self.session is None and not out.get("started_at", "").strip():
-            out["started_at"] = "now"
         return out
 
     def validate(self) -> FormResult:
@@ -299,18 +315,45 @@ class SessionFormScreen(JournalScreen):
         except KapError as err:
             self.query_one("#form-summary", Static).update(Text(err.user_message))
             return
+        self._drop_draft()
         self.notify("Session saved.", timeout=4)
         self.dismiss(saved.id)
+
+    # -- locking --------------------------------------------------------
+
+    def before_lock(self) -> None:
+        """Called by the app just before it locks: seal what was filled in as a
+        draft, offered back at the next unlock."""
+        if self._form_state() == getattr(self, "_pristine", None) and not self._draft_saved:
+            return
+        draft = Draft(
+            id=self.draft_id,
+            updated=self.journal.now(),
+            target="session",
+            entry_id=self.session.id if self.session is not None else None,
+            title="Edit session" if self.session else "Log a session",
+            answers=dict(self._typed_fields()),
+        )
+        self.journal.save(draft)
+        self._draft_saved = True
+
+    def _drop_draft(self) -> None:
+        if self._draft_saved:
+            with contextlib.suppress(KapError):
+                self.journal.delete_id(Draft, self.draft_id)
+            self._draft_saved = False
 
     def action_leave(self) -> None:
         """Leave; if anything was changed, ask first (escape in the question keeps it)."""
         if self._form_state() == getattr(self, "_pristine", None):
+            self._drop_draft()
             self.dismiss(None)
             return
         from kapjournal.screens.confirm import ConfirmModal
 
         def chosen(discard: bool | None) -> None:
             if discard:
+                self._drop_draft()
                 self.dismiss(None)
 
         self.app.push_screen(

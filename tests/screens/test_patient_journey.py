@@ -245,3 +245,94 @@ async def test_checkin_note_with_a_listed_phrase_opens_crisis_screen(journal: Jo
     assert len(journal.all(CheckIn)) == 1
     (event,) = journal.all(SafetyEvent)
     assert event.detail == "checkin:note"
+
+
+async def test_session_form_filled_in_survives_a_lock(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input, TextArea
+
+    from kapjournal.core.models import Draft
+    from kapjournal.core.models import Session as SessionModel
+    from kapjournal.screens.restore import RestoreDraftModal
+    from kapjournal.screens.session_form import SessionFormScreen
+    from kapjournal.screens.unlock import UnlockScreen
+    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SessionFormScreen)
+        form.query_one("#f-started_at", Input).value = "2026-11-26 08:00"
+        form.query_one("#f-dose", Input).value = "56"
+        form.query_one("#f-v_pre_bp", Input).value = "128/82"
+        form.query_one("#form-notes", TextArea).text = "Music helped a lot."
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreDraftModal)
+        await pilot.click("#restore-yes")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, SessionFormScreen)
+        assert form.query_one("#f-started_at", Input).value == "2026-11-26 08:00"
+        assert form.query_one("#f-dose", Input).value == "56"
+        assert form.query_one("#f-v_pre_bp", Input).value == "128/82"
+        assert form.query_one("#form-notes", TextArea).text == "Music helped a lot."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, SessionFormScreen)
+        journal = app.journal
+        assert journal is not None
+        (session,) = journal.all(SessionModel)
+        assert session.dose_value == "56" and session.notes == "Music helped a lot."
+        assert journal.all(Draft) == []  # the draft goes once the session is saved
+
+
+async def test_session_form_untouched_leaves_no_draft_on_lock(journal: Journal) -> None:
+    from kapjournal.core.models import Draft
+    from kapjournal.screens.session_form import SessionFormScreen
+
+    app = Harness(journal, SessionFormScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionFormScreen)
+        screen.before_lock()
+    assert journal.all(Draft) == []
+
+
+async def test_lock_with_a_screen_on_top_of_a_feature_screen_does_not_crash(
+    vault_path,  # type: ignore[no-untyped-def]
+) -> None:
+    # Locking pops every screen; the feature screen under the top one was "resumed"
+    # on the way and read the (already closed) journal: VaultLocked ended the app.
+    from kapjournal.screens import registry
+    from kapjournal.screens.help import HelpScreen
+    from kapjournal.screens.unlock import UnlockScreen
+    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path, "one entry")
+    app = make_app(vault_path)
+    keys = [f.key for f in registry.FEATURES if f.key in ("l", "g", "t", "a", "c")]
+    assert len(keys) == 5
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            feature_screen = app.screen
+            app.action_help()  # any screen on top
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("ctrl+l")
+            await settle(pilot)
+            assert app.is_running and app.return_code is None, (key, feature_screen)
+            assert isinstance(app.screen, UnlockScreen)
+            await unlock(pilot)
