@@ -19,7 +19,7 @@ class ChecklistItem:
 CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem("fasting", "I have eaten and drunk only as my clinic asked me to."),
     ChecklistItem("support", "Someone I trust is with me, or nearby and knows where I am."),
-    ChecklistItem("travel", "My ride home is sorted, so I will not be driving today."),
+    ChecklistItem("travel", "My way home is arranged, as my clinic asked."),
     ChecklistItem("bp_cuff", "The blood-pressure cuff is ready and within reach.", home_only=True),
     ChecklistItem("space", "The room is quiet and comfortable; music and an eye mask are ready."),
     ChecklistItem("phone", "Notifications are silenced, and my care team's number is at hand."),

@@ -240,3 +240,12 @@ def test_build_new_session_completes_nearby_planned_and_numbers_others() -> None
     )
     assert fresh.values["session"].id != planned.id  # type: ignore[attr-defined]
     assert fresh.values["session"].series_index == 1  # type: ignore[attr-defined]
+
+
+def test_checklist_gives_no_driving_or_dosing_advice() -> None:
+    # CLINICAL.md (d): never advise on driving or discharge, doses or medication;
+    # items point back to the clinic's own instructions instead.
+    for item in checklist.CHECKLIST:
+        words = item.text.lower()
+        for banned in ("driv", "discharge", "dose", "medication"):
+            assert banned not in words, (item.id, banned)
