@@ -49,7 +49,7 @@ def _owner_rows(owner: type, extra: Iterable[BindingType] = ()) -> list[tuple[st
     rows: dict[str, list[str]] = {}
     for b in _bindings([*getattr(owner, "BINDINGS", ()), *extra]):
         action = b.action.split("(")[0]
-        if action.startswith("open_feature"):
+        if action.startswith(("open_feature", "app.help")):
             continue
         what = lines.get(action, b.description)
         if not what:
@@ -114,8 +114,8 @@ def help_sections(
         extra = list(EntryList.BINDINGS) if owner is HomeScreen else []
         for b in _bindings([*owner.BINDINGS, *extra]):
             action = b.action.split("(")[0]
-            if action.startswith("open_feature"):
-                continue
+            if action.startswith(("open_feature", "app.")):
+                continue  # feature keys have their own section; app keys are "Everywhere"
             what = lines.get(action, b.description or action.replace("_", " "))
             rows.setdefault(what, []).append(format_key(b.key))
         if owner is KapJournalApp:

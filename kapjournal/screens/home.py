@@ -62,6 +62,10 @@ class HomeScreen(JournalScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer shows them even when feature keys fill the width
+        # (the app's own bindings come last and were cut off at 100 columns).
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+l", "app.lock_now", "Lock"),
         Binding("n", "new_entry", "New"),
         Binding("enter", "open_entry", "Open"),
         # Shown in help and the palette; the footer keeps room for feature keys.

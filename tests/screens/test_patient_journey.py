@@ -336,3 +336,22 @@ async def test_lock_with_a_screen_on_top_of_a_feature_screen_does_not_crash(
             assert app.is_running and app.return_code is None, (key, feature_screen)
             assert isinstance(app.screen, UnlockScreen)
             await unlock(pilot)
+
+
+async def test_home_footer_shows_help_and_lock_at_100_and_80_columns(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets._footer import FooterKey
+
+    from tests.screens.tui_helpers import make_app, make_vault, settle, unlock
+
+    make_vault(vault_path, "one entry")
+    for width, height in ((100, 30), (80, 24)):
+        app = make_app(vault_path)
+        async with app.run_test(size=(width, height)) as pilot:
+            await unlock(pilot)
+            await settle(pilot)
+            visible = {
+                k.key
+                for k in app.screen.query(FooterKey)
+                if k.region.width and k.region.right <= width - 12  # left of "^p palette"
+            }
+            assert {"f1", "ctrl+l", "n"} <= visible, (width, visible)
