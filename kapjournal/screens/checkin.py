@@ -117,6 +117,7 @@ class CheckInScreen(JournalScreen):
                 "This check-in has not been saved yet.",
                 yes="Leave without saving",
                 no="Keep it",
+                yes_key=False,
             ),
             chosen,
         )

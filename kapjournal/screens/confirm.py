@@ -16,7 +16,7 @@ class ConfirmModal(ModalScreen[bool]):
     | key | action |
     |-----|--------|
     | escape / n | no |
-    | y | yes |
+    | y | yes (unless ``yes_key=False``) |
     """
 
     BINDINGS = [
@@ -26,13 +26,23 @@ class ConfirmModal(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, title: str, message: str, *, yes: str = "Yes", no: str = "No, go back"
+        self,
+        title: str,
+        message: str,
+        *,
+        yes: str = "Yes",
+        no: str = "No, go back",
+        yes_key: bool = True,
     ) -> None:
+        """``yes_key=False`` turns off the "y" shortcut where saying yes throws
+        away what was just typed: someone still typing after a stray Escape must
+        not lose their writing to the next "y" (escape, "n" and Enter stay safe)."""
         super().__init__()
         self._title = title
         self._message = message
         self._yes = yes
         self._no = no
+        self._yes_key = yes_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
@@ -55,4 +65,6 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_answer(self, value: bool) -> None:
+        if value and not self._yes_key:
+            return  # only the button says yes here
         self.dismiss(value)

@@ -246,6 +246,7 @@ class EditorScreen(JournalScreen):
                 "What you typed since the last save will be gone.",
                 yes="Throw it away",
                 no="Keep writing",
+                yes_key=False,
             ),
             confirmed,
         )

@@ -362,6 +362,7 @@ class SessionFormScreen(JournalScreen):
                 "What you changed in this form has not been saved.",
                 yes="Leave without saving",
                 no="Keep editing",
+                yes_key=False,
             ),
             chosen,
         )

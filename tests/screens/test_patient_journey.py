@@ -355,3 +355,37 @@ async def test_home_footer_shows_help_and_lock_at_100_and_80_columns(vault_path)
                 if k.region.width and k.region.right <= width - 12  # left of "^p palette"
             }
             assert {"f1", "ctrl+l", "n"} <= visible, (width, visible)
+
+
+async def test_editor_typing_y_after_a_stray_escape_keeps_the_writing(journal: Journal) -> None:
+    from textual.widgets import TextArea
+
+    from kapjournal.screens.confirm import ConfirmModal
+    from kapjournal.screens.editor import EditorScreen
+
+    app = Harness(journal, EditorScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editor = app.screen
+        await pilot.press(*"Long day. ")
+        await pilot.press("escape")  # a stray escape...
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press(*"yesterday")  # ...and typing on does not throw it away
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is editor
+        assert editor.query_one("#editor-body", TextArea).text == "Long day. "
+
+
+async def test_confirm_delete_entry_still_accepts_y(journal: Journal) -> None:
+    from kapjournal.screens.confirm import ConfirmModal
+
+    app = Harness(journal, lambda: ConfirmModal("Delete this entry?", "Gone for good."))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.results == [True]
