@@ -294,6 +294,8 @@ class HomeScreen(JournalScreen):
         if entry is None:
             return
         when = f"{entry.created:%A %d %B %Y, %H:%M}"
+        # Say which entry (two can share a minute), unless privacy mode hides titles.
+        which = "" if self.journal.settings().privacy_mode else f' ("{entry_summary(entry)}")'
 
         def confirmed(yes: bool | None) -> None:
             if not yes or getattr(self.app, "journal", None) is None:
@@ -309,7 +311,7 @@ class HomeScreen(JournalScreen):
         self.app.push_screen(
             ConfirmModal(
                 "Delete this entry?",
-                f"The entry from {when} will be removed from your journal for good.",
+                f"The entry from {when}{which} will be removed from your journal for good.",
                 yes="Delete",
                 no="Keep it",
             ),

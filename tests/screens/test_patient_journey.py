@@ -389,3 +389,23 @@ async def test_confirm_delete_entry_still_accepts_y(journal: Journal) -> None:
         await pilot.press("y")
         await pilot.pause()
     assert app.results == [True]
+
+
+async def test_home_delete_question_names_the_entry_unless_privacy_mode(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from kapjournal.screens.confirm import ConfirmModal
+    from tests.screens.tui_helpers import PASSPHRASE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path, "Dinner with Maya")
+    for privacy in (False, True):
+        with Journal.unlock(vault_path, PASSPHRASE) as j:
+            j.save_settings(j.settings().replace(privacy_mode=privacy))
+        app = make_app(vault_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await unlock(pilot)
+            await pilot.press("d")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmModal)
+            shown = app.screen._message
+            assert ("Dinner with Maya" in shown) is not privacy
+            await pilot.press("escape")
+            await settle(pilot)
