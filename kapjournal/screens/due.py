@@ -54,6 +54,16 @@ def due_heading(due: DueList) -> str:
     return f"{now} reflection{'s' if now != 1 else ''} ready when you are."
 
 
+def _without_repeat(title: str, label: str, phase: str) -> str:
+    """``label`` without its phase name when the pack's title says the same
+    ("Right after · Right after" read as a glitch)."""
+    said = PHASE_LABELS.get(phase, phase)
+    if said.casefold() != title.strip().casefold():
+        return label
+    rest = label[len(said) :].lstrip(" ·") if label.startswith(said) else label
+    return rest
+
+
 FOCUS_LABELS = {
     "depression": "Low mood: noticing small lights",
     "safety": "A safety plan to write with your therapist",
@@ -207,7 +217,9 @@ class DueScreen(JournalScreen):
                 word = "opens" if item in due.upcoming else "due"
                 late = " (late)" if item.state in ("overdue", "missed") else ""
                 stamp = f"{when:%a} {when.day} {when:%b %H:%M}"
-                line = f"  {clean_line(item.title)}{late} · {item.label} · {word} {stamp}"
+                label = _without_repeat(item.title, item.label, pack.phase)
+                parts = [f"{clean_line(item.title)}{late}", label, f"{word} {stamp}"]
+                line = "  " + " · ".join(p for p in parts if p)
                 olist.add_option(Option(Text(line), id=key, disabled=item in due.upcoming))
         settings = self.journal.settings()
         olist.add_option(
@@ -216,8 +228,11 @@ class DueScreen(JournalScreen):
         for pack in message.library.available(settings.focus_packs):
             key = f"pack-{pack.id}"
             self.items[key] = (pack, None)
-            phase = PHASE_LABELS.get(pack.phase, pack.phase)
-            olist.add_option(Option(Text(f"  {clean_line(pack.title)} · {phase}"), id=key))
+            phase = _without_repeat(
+                pack.title, PHASE_LABELS.get(pack.phase, pack.phase), pack.phase
+            )
+            line = "  " + " · ".join(p for p in (clean_line(pack.title), phase) if p)
+            olist.add_option(Option(Text(line), id=key))
         if message.library.scales:
             olist.add_option(
                 Option(Text("Questionnaires from your clinic", style="bold"), disabled=True)

@@ -409,3 +409,27 @@ async def test_home_delete_question_names_the_entry_unless_privacy_mode(vault_pa
             assert ("Dinner with Maya" in shown) is not privacy
             await pilot.press("escape")
             await settle(pilot)
+
+
+def test_due_labels_do_not_repeat_the_pack_title() -> None:
+    from kapjournal.screens.due import _without_repeat
+
+    assert _without_repeat("Right after", "Right after", "immediate") == ""
+    assert (
+        _without_repeat("Right after", "Right after · session of Thu 26 Nov", "immediate")
+        == "session of Thu 26 Nov"
+    )
+    assert _without_repeat("The next day", "Next day · session of Tue 1 Dec", "next_day") == (
+        "Next day · session of Tue 1 Dec"
+    )
+
+
+async def test_due_screen_rows_read_without_repeats(journal: Journal) -> None:
+    app = Harness(journal, DueScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        olist = app.screen.query_one("#due-list", OptionList)
+        rows = [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
+        assert "  Right after" in rows and "  Getting ready · Before the session" in rows
+        assert not any("Right after · Right after" in r for r in rows)
