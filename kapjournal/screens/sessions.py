@@ -7,6 +7,7 @@ disturbs the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -64,11 +65,20 @@ class AskModal(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        placeholder: str = "",
+        value: str = "",
+        apply: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """``apply`` acts on the text and returns a message if it could not: the
+        message shows under the field and the text stays there to be corrected."""
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.value = value
+        self.apply = apply
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -86,7 +96,13 @@ class AskModal(ModalScreen[str | None]):
     @on(Input.Submitted, "#ask-input")
     @on(Button.Pressed, "#ask-ok")
     def _ok(self) -> None:
-        self.dismiss(self.query_one("#ask-input", Input).value)
+        value = self.query_one("#ask-input", Input).value
+        if self.apply is not None and value.strip():
+            problem = self.apply(value)
+            if problem:
+                self.show_error(problem)
+                return
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -210,18 +226,23 @@ class SessionsScreen(JournalScreen):
             "6 sessions, twice a week, from ...",
         )
 
-        def done(text: str | None) -> None:
-            if not text:
-                return
+        planned: list[int] = []
+
+        def apply(text: str) -> str | None:
             try:
                 dates = dates_for_spec(parse_course_spec(text, now=self.journal.now))
                 create_course(self.journal, "Treatment course", dates, text)
             except KapError as err:
-                self.notify(err.user_message, severity="warning", timeout=8)
-                return
-            self.notify(f"Planned {len(dates)} sessions.", timeout=4)
-            self.refresh_data()
+                return err.user_message
+            planned.append(len(dates))
+            return None
 
+        def done(text: str | None) -> None:
+            if planned:
+                self.notify(f"Planned {planned[-1]} sessions.", timeout=4)
+                self.refresh_data()
+
+        modal.apply = apply
         self.app.push_screen(modal, done)
 
     def action_boosters(self) -> None:
@@ -240,9 +261,9 @@ class SessionsScreen(JournalScreen):
             "2, every 4 weeks",
         )
 
-        def done(text: str | None) -> None:
-            if not text:
-                return
+        added: list[int] = []
+
+        def apply(text: str) -> str | None:
             try:
                 count, weeks, months = parse_booster_spec(text)
                 mine = course_sessions(self.journal.all(Session), chosen.id)
@@ -250,11 +271,16 @@ class SessionsScreen(JournalScreen):
                 dates = booster_dates(anchor, count, every_weeks=weeks, every_months=months)
                 add_boosters(self.journal, chosen, dates)
             except KapError as err:
-                self.notify(err.user_message, severity="warning", timeout=8)
-                return
-            self.notify(f"Added {count} booster session(s).", timeout=4)
-            self.refresh_data()
+                return err.user_message
+            added.append(count)
+            return None
 
+        def done(text: str | None) -> None:
+            if added:
+                self.notify(f"Added {added[-1]} booster session(s).", timeout=4)
+                self.refresh_data()
+
+        modal.apply = apply
         self.app.push_screen(modal, done)
 
     def action_move(self) -> None:
@@ -268,14 +294,19 @@ class SessionsScreen(JournalScreen):
             f"{found.started_at:%Y-%m-%d %H:%M}",
         )
 
-        def done(text: str | None) -> None:
-            if not text:
-                return
+        moved: list[bool] = []
+
+        def apply(text: str) -> str | None:
             try:
                 move_session(self.journal, found, parse_moment(text, now=self.journal.now))
             except KapError as err:
-                self.notify(err.user_message, severity="warning", timeout=8)
-                return
-            self.refresh_data()
+                return err.user_message
+            moved.append(True)
+            return None
 
+        def done(text: str | None) -> None:
+            if moved:
+                self.refresh_data()
+
+        modal.apply = apply
         self.app.push_screen(modal, done)

@@ -433,3 +433,30 @@ async def test_due_screen_rows_read_without_repeats(journal: Journal) -> None:
         rows = [str(olist.get_option_at_index(i).prompt) for i in range(olist.option_count)]
         assert "  Right after" in rows and "  Getting ready · Before the session" in rows
         assert not any("Right after · Right after" in r for r in rows)
+
+
+async def test_sessions_plan_course_typo_keeps_the_text_and_says_why(journal: Journal) -> None:
+    from textual.widgets import DataTable, Input, Static
+
+    from kapjournal.screens.sessions import AskModal, SessionsScreen
+
+    app = Harness(journal, SessionsScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        sessions_screen = app.screen
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press(*"3 sessions weekly", "enter")
+        await pilot.pause()
+        # Still asking, with the text kept and a message under it (no toast to miss,
+        # and the next keys do not land on the sessions list: "e" opened an edit).
+        modal = app.screen
+        assert isinstance(modal, AskModal)
+        field = modal.query_one("#ask-input", Input)
+        assert field.value == "3 sessions weekly"
+        assert str(modal.query_one("#ask-error", Static).render()).strip()
+        field.value = "3 sessions, once a week, from 2027-01-30 at 9:00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is sessions_screen
+        assert sessions_screen.query_one("#sessions-table", DataTable).row_count == 3
