@@ -41,7 +41,7 @@ class SettingsScreen(JournalScreen):
     | key | action |
     |-----|--------|
     | ctrl+s | save settings |
-    | escape | back without saving |
+    | escape | back without saving (asks first if something was changed) |
     """
 
     BINDINGS = [
@@ -49,7 +49,10 @@ class SettingsScreen(JournalScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    HELP_LINES = {"save": "Save the settings", "back": "Leave settings without saving"}
+    HELP_LINES = {
+        "save": "Save the settings",
+        "back": "Leave settings without saving (asks first if you changed something)",
+    }
 
     def compose(self) -> ComposeResult:
         settings = self.journal.settings()
@@ -85,6 +88,15 @@ class SettingsScreen(JournalScreen):
 
     def on_mount(self) -> None:
         self.query_one("#set-auto-lock", Input).focus()
+        self._pristine = self._form_state()
+
+    def _form_state(self) -> tuple[object, ...]:
+        """What was typed or chosen, except the theme (a preview, undone on leaving)."""
+        return tuple(
+            w.value  # type: ignore[attr-defined]
+            for w in self.query("Input, Select, Switch")
+            if w.id != "set-theme"
+        )
 
     @on(Select.Changed, "#set-theme")
     def _preview_theme(self, event: Select.Changed) -> None:
@@ -142,6 +154,27 @@ class SettingsScreen(JournalScreen):
 
     @on(Button.Pressed, "#settings-back")
     def action_back(self) -> None:
+        if self._form_state() == getattr(self, "_pristine", None):
+            self._leave()
+            return
+        from kapjournal.screens.confirm import ConfirmModal
+
+        def chosen(discard: bool | None) -> None:
+            if discard:
+                self._leave()
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Leave without saving?",
+                "Your changes to the settings have not been saved.",
+                yes="Leave without saving",
+                no="Keep editing",
+                yes_key=False,
+            ),
+            chosen,
+        )
+
+    def _leave(self) -> None:
         # Undo a theme preview that was not saved.
         self.app.apply_settings(self.journal.settings())  # type: ignore[attr-defined]
         self.dismiss(False)

@@ -460,3 +460,31 @@ async def test_sessions_plan_course_typo_keeps_the_text_and_says_why(journal: Jo
         await pilot.pause()
         assert app.screen is sessions_screen
         assert sessions_screen.query_one("#sessions-table", DataTable).row_count == 3
+
+
+async def test_settings_escape_after_typing_asks_before_dropping_it(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input
+
+    from kapjournal.screens.confirm import ConfirmModal
+    from kapjournal.screens.settings import SettingsScreen
+    from tests.screens.tui_helpers import make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        settings_screen = app.screen
+        assert isinstance(settings_screen, SettingsScreen)
+        settings_screen.query_one("#set-clinic-phone", Input).value = "+44 20 7946 0000"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert app.screen is settings_screen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.journal is not None
+        assert app.journal.settings().clinic_phone == "+44 20 7946 0000"
