@@ -37,7 +37,9 @@ class CreateScreen(Screen[None]):
             yield Static("Choose a passphrase", classes="card--title")
             yield Static(
                 "It unlocks your journal. Nobody can recover it for you, so pick "
-                "something you will remember: a few unrelated words work well.",
+                "something you will remember: a few unrelated words work well. "
+                "Later you can also make a one-time recovery code "
+                "('kapjournal recovery-code') and keep it somewhere safe.",
                 classes="card--text",
             )
             yield Input(password=True, placeholder="New passphrase", id="create-passphrase")

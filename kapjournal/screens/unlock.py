@@ -20,6 +20,12 @@ from textual.worker import Worker, WorkerState
 from kapjournal.screens.messages import UnlockFailed, VaultUnlocked
 
 WRONG_PASSPHRASE = "That passphrase did not open the journal. Take your time and try again."
+# After a few tries, say where a forgotten passphrase can be replaced.
+RECOVERY_HINT = (
+    " If you made a recovery code, 'kapjournal recover' opens the journal with it "
+    "and lets you choose a new passphrase."
+)
+HINT_AFTER = 3
 
 
 class UnlockScreen(Screen[None]):
@@ -37,6 +43,7 @@ class UnlockScreen(Screen[None]):
         super().__init__()
         self.vault = vault
         self.demo_passphrase = demo_passphrase
+        self.wrong_tries = 0
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="unlock-box", classes="card"):
@@ -134,7 +141,9 @@ class UnlockScreen(Screen[None]):
         field.value = ""
         self._set_busy(False)
         if message.wrong_passphrase:
-            self._say(WRONG_PASSPHRASE)
+            self.wrong_tries += 1
+            hint = RECOVERY_HINT if self.wrong_tries >= HINT_AFTER else ""
+            self._say(WRONG_PASSPHRASE + hint)
             return
         self.app.show_vault_error(message.error)  # type: ignore[attr-defined]
 

@@ -488,3 +488,21 @@ async def test_settings_escape_after_typing_asks_before_dropping_it(vault_path) 
         await settle(pilot)
         assert app.journal is not None
         assert app.journal.settings().clinic_phone == "+44 20 7946 0000"
+
+
+async def test_unlock_points_to_the_recovery_code_after_a_few_wrong_tries(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    from kapjournal.screens.unlock import WRONG_PASSPHRASE, UnlockScreen
+    from tests.screens.tui_helpers import make_app, make_vault, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        messages = []
+        for _ in range(3):
+            await unlock(pilot, "not it at all")
+            assert isinstance(app.screen, UnlockScreen)
+            messages.append(str(app.screen.query_one("#unlock-message", Static).render()))
+        assert messages[0] == messages[1] == WRONG_PASSPHRASE
+        assert "kapjournal recover" in messages[2]
