@@ -154,6 +154,7 @@ class KapJournalApp(App[None]):
         self._lock_done = threading.Event()
         self._lock_done.set()
         self._exit_after_lock = False
+        self._crisis_after_lock: Any = None
         self.register_theme(HIGH_CONTRAST)
 
     # -- start-up -------------------------------------------------------
@@ -264,6 +265,9 @@ class KapJournalApp(App[None]):
         if self.journal is None:
             return
         self._secure_unsaved_work()
+        # CLINICAL.md (d): the crisis screen is never closed automatically. An idle
+        # lock still closes the journal, then shows the screen again (same numbers).
+        self._crisis_after_lock = self._open_crisis_resources() if reason == "idle" else None
         journal, self.journal = self.journal, None
         self._clipboard = ""
         while len(self.screen_stack) > 1:
@@ -283,6 +287,15 @@ class KapJournalApp(App[None]):
             thread=True,
             exit_on_error=False,
         )
+
+    def _open_crisis_resources(self) -> Any:
+        """The numbers on a crisis screen still waiting to be acknowledged, if any."""
+        from kapjournal.screens.crisis import CrisisScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, CrisisScreen):
+                return screen.resources
+        return None
 
     def _seal_and_close(self, journal: Journal, reason: str) -> None:
         """Worker: save the search index image if it changed, then close the journal."""
@@ -310,6 +323,11 @@ class KapJournalApp(App[None]):
             self.pop_screen()
         # The terminal was cleared when the journal screens went (lock()).
         self.push_screen(self._unlock_screen())
+        crisis, self._crisis_after_lock = self._crisis_after_lock, None
+        if crisis is not None:
+            from kapjournal.screens.crisis import CrisisScreen
+
+            self.push_screen(CrisisScreen(resources=crisis))
         if reason == "idle":
             self.notify("Locked after a quiet while. Your writing was kept.", timeout=8)
         if problem is not None:

@@ -8,7 +8,7 @@ screen in any ``App`` that has a ``journal`` attribute.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events
 from textual.screen import Screen
@@ -20,11 +20,14 @@ from kapjournal.core.journal import Journal
 class JournalScreen(Screen[Any]):
     """A screen that works on the unlocked journal."""
 
+    # True for a screen that is also shown while locked (the crisis screen).
+    SHOWN_WHEN_LOCKED: ClassVar[bool] = False
+
     async def on_event(self, event: events.Event) -> None:
         # Locking closes the journal, then pops every screen: each one below the
         # top is "resumed" for a moment on its way out. Its resume handler would
         # read the closed journal (VaultLocked ended the app), so skip it.
-        if isinstance(event, events.ScreenResume) and self._locked():
+        if isinstance(event, events.ScreenResume) and not self.SHOWN_WHEN_LOCKED and self._locked():
             return
         await super().on_event(event)
 

@@ -78,17 +78,29 @@ class CrisisScreen(JournalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "noop", show=False, priority=True),
     ]
+    SHOWN_WHEN_LOCKED = True  # shown again over the unlock screen after an idle lock
 
-    def __init__(self, events: Sequence[SafetyEvent] = ()) -> None:
+    def __init__(
+        self,
+        events: Sequence[SafetyEvent] = (),
+        *,
+        resources: safety.CrisisResources | None = None,
+    ) -> None:
+        """``resources`` given: show those numbers without reading the journal (the
+        app shows the screen again over the unlock screen after an idle lock)."""
         super().__init__()
         self.events = list(events)
+        self.resources = resources
 
     def compose(self) -> ComposeResult:
-        try:
-            settings = self.journal.settings()
-            res = safety.resources_for(settings.country, settings.clinic_phone)
-        except KapError:
-            res = safety.resources_for("US")
+        res = self.resources
+        if res is None:
+            try:
+                settings = self.journal.settings()
+                res = safety.resources_for(settings.country, settings.clinic_phone)
+            except KapError:
+                res = safety.resources_for("US")
+            self.resources = res
         with VerticalScroll(id="crisis-box"):
             yield Static("You don't have to carry this alone.", classes="crisis--title")
             yield Static(

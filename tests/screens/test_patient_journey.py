@@ -506,3 +506,50 @@ async def test_unlock_points_to_the_recovery_code_after_a_few_wrong_tries(vault_
             messages.append(str(app.screen.query_one("#unlock-message", Static).render()))
         assert messages[0] == messages[1] == WRONG_PASSPHRASE
         assert "kapjournal recover" in messages[2]
+
+
+async def test_idle_lock_shows_an_unacknowledged_crisis_screen_again(vault_path) -> None:  # type: ignore[no-untyped-def]
+    # CLINICAL.md (d): the crisis screen is never closed automatically. The idle
+    # lock still closes the journal; the screen comes back over the unlock screen.
+    from kapjournal.screens.crisis import CrisisScreen
+    from kapjournal.screens.unlock import UnlockScreen
+    from tests.screens.tui_helpers import PASSPHRASE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    with Journal.unlock(vault_path, PASSPHRASE) as j:
+        j.save_settings(j.settings().replace(country="UK", clinic_phone="0123 456"))
+    app = make_app(vault_path, idle_seconds=1.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.push_screen(CrisisScreen([]))
+        await settle(pilot)
+        waited = 0.0
+        while app.journal is not None and waited < 8:
+            await pilot.pause(0.2)
+            waited += 0.2
+        await settle(pilot)
+        assert app.journal is None
+        shown = app.screen
+        assert isinstance(shown, CrisisScreen)
+        assert isinstance(app.screen_stack[-2], UnlockScreen)
+        numbers = str(shown.query_one("#crisis-numbers").render())
+        assert "116 123" in numbers and "0123 456" in numbers  # the patient's own numbers
+        await pilot.click("#crisis-ack")  # drawn and clickable, not just on the stack
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_manual_lock_from_the_crisis_screen_goes_to_unlock(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from kapjournal.screens.crisis import CrisisScreen
+    from kapjournal.screens.unlock import UnlockScreen
+    from tests.screens.tui_helpers import make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.push_screen(CrisisScreen([]))
+        await settle(pilot)
+        await pilot.press("ctrl+l")  # the person chose to lock (e.g. someone walked in)
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
