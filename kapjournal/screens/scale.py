@@ -35,7 +35,7 @@ class ScaleScreen(JournalScreen):
     | up / down, enter | choose an option |
     | ctrl+n | next (the last one saves) |
     | ctrl+b | back |
-    | escape | leave without saving |
+    | escape | leave without saving (asks first once something is answered) |
     """
 
     DEFAULT_CSS = """
@@ -132,7 +132,27 @@ class ScaleScreen(JournalScreen):
             await self.show(self.index - 1)
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Leave; with answers given, ask first (escape in the question keeps them)."""
+        chosen = self.query_one("#scale-pick", PickOne).chosen
+        if not self.answers and chosen is None:
+            self.dismiss(None)
+            return
+        from kapjournal.screens.confirm import ConfirmModal
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmModal(
+                "Leave without saving?",
+                "Your answers to this questionnaire have not been saved yet.",
+                yes="Leave without saving",
+                no="Keep answering",
+                yes_key=False,
+            ),
+            decided,
+        )
 
     @on(PickOne.Changed, "#scale-pick")
     def _clear_error(self) -> None:

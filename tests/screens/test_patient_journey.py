@@ -553,3 +553,33 @@ async def test_manual_lock_from_the_crisis_screen_goes_to_unlock(vault_path) -> 
         await pilot.press("ctrl+l")  # the person chose to lock (e.g. someone walked in)
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_scale_escape_after_answering_asks_first(journal: Journal) -> None:
+    import tomllib
+
+    from kapjournal.core import scales
+    from kapjournal.core.models import ScaleResult
+    from kapjournal.screens.confirm import ConfirmModal
+    from kapjournal.screens.scale import ScaleScreen
+    from tests.core.test_scales import MADE_UP
+
+    pack = scales.parse_scale(tomllib.loads(MADE_UP), "weather4.toml")
+    app = Harness(journal, lambda: ScaleScreen(pack))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("down", "enter", "ctrl+n")  # first item answered
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # keep answering
+        await pilot.pause()
+        assert app.screen is screen and screen.answers == {"fog": 1}
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert app.results == [None]
+    assert journal.all(ScaleResult) == []
