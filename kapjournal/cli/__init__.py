@@ -115,6 +115,28 @@ class KapGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nkapjournal: cancelled; nothing more was written.", err=True)
             ctx.exit(130)
+        except OSError as err:
+            # A safety net: commands turn the OS errors they expect into
+            # KapErrors; any other one gets one sentence, never a traceback.
+            click.echo(f"kapjournal: {os_error_message(err)}", err=True)
+            ctx.exit(2)
+
+
+def os_error_message(err: OSError) -> str:
+    """One calm sentence for an unexpected OS error (names the file, not its contents)."""
+    import errno
+
+    where = f" ({err.filename})" if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return "The disk is full; free some space and try again."
+    if isinstance(err, PermissionError):
+        return (
+            f"kapjournal is not allowed to use this file or folder{where}. Check its permissions."
+        )
+    if isinstance(err, FileNotFoundError):
+        return f"A file or folder is missing{where}."
+    reason = err.strerror or type(err).__name__
+    return f"A file could not be read or written{where}: {reason}."
 
 
 @click.group(
@@ -250,15 +272,44 @@ def unlock_journal(
         raise
 
 
+def check_vault(state: State) -> None:
+    """Check there is a vault at ``state.vault`` before asking for the passphrase.
+
+    Raises:
+        VaultNotFound: naming the path and how to create a vault there.
+        NotAVault, StoragePermission...: as ``read_header``.
+    """
+    from kapjournal.core.errors import VaultNotFound
+    from kapjournal.core.vault import read_header
+
+    try:
+        read_header(state.vault)
+    except VaultNotFound as err:
+        raise VaultNotFound(
+            f"There is no journal at {state.vault} yet. Create one with 'kapjournal init', "
+            "or point to yours with --vault."
+        ) from err
+
+
+def kind_phrase(kind: str) -> str:
+    """A record kind for a sentence, with its article: 'an entry', 'a check-in'."""
+    words = {
+        "checkin": "check-in",
+        "scale": "questionnaire result",
+        "safety_event": "crisis-screen event",
+        "settings": "settings record",
+    }
+    word = words.get(kind, kind.replace("_", " "))
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def open_journal(state: State, *, readonly: bool = False, prepare: tuple[str, ...] = ()) -> Any:
     """Unlock the vault for a command (the KDF runs here).
 
     ``prepare``: modules the command uses after unlocking; they are imported
     while the key is derived (see :func:`unlock_journal`).
     """
-    from kapjournal.core.vault import read_header
-
-    read_header(state.vault)  # clear "not found / not a vault" before asking
+    check_vault(state)  # clear "not found / not a vault" before asking
     passphrase = ask_passphrase(state)
     journal = unlock_journal(state.vault, passphrase, readonly=readonly, prepare=prepare)
     for warning in journal.warnings:

@@ -18,6 +18,7 @@ from kapjournal.cli import (
     State,
     ask_new_passphrase,
     ask_passphrase,
+    check_vault,
     main,
     pass_state,
     read_passphrase_file,
@@ -120,9 +121,8 @@ def recover(state: State) -> None:
     """
     from kapjournal.core.journal import Journal
     from kapjournal.core.strength import strength_hint
-    from kapjournal.core.vault import read_header
 
-    read_header(state.vault)
+    check_vault(state)
     code = str(click.prompt("Recovery code", hide_input=True, err=True))
     journal = Journal.unlock_with_recovery(state.vault, code)
     try:
@@ -209,7 +209,8 @@ def restore(state: State, backup_file: Path) -> None:
     finally:
         _release_lock(lock_fd)
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no records"
-    click.echo(f"Restored {report.total} records ({counts}) from {backup_file}.")
+    records = "record" if report.total == 1 else "records"
+    click.echo(f"Restored {report.total} {records} ({counts}) from {backup_file}.")
     if aside is not None:
         click.echo(f"The previous vault was kept as {aside}.")
 
@@ -224,9 +225,8 @@ def rekey(state: State) -> None:
     with the old key.
     """
     from kapjournal.core.journal import Journal
-    from kapjournal.core.vault import read_header
 
-    read_header(state.vault)
+    check_vault(state)
     passphrase = ask_passphrase(state)
     journal = Journal.unlock(state.vault, passphrase)
     try:
@@ -234,7 +234,8 @@ def rekey(state: State) -> None:
         code = journal.rekey(passphrase)
     finally:
         journal.close()
-    click.echo(f"New data key in place; {total} records were re-encrypted.")
+    done = "1 record was" if total == 1 else f"{total} records were"
+    click.echo(f"New data key in place; {done} re-encrypted.")
     if code is not None:
         click.echo("Your recovery code was replaced too.")
         show_recovery_code(code)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state
+from kapjournal.cli import State, kind_phrase, main, open_journal, pass_state
 from kapjournal.core.errors import InvalidInput
 
 VITALS_HELP = (
@@ -110,9 +110,33 @@ def _fields_from(opts: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+_OPTION_NAMES = {
+    "started_at": "--when",
+    "ended_at": "--end",
+    "dose": "--dose",
+    "dose_value": "--dose",
+    "dose_unit": "--unit",
+    "support_person": "--support",
+    "side_effect_other": "--side-effect-other",
+    "therapist_present": "--therapist-present",
+}
+
+
+def _option_name(field: str) -> str:
+    """The option a form field came from, as the person typed it ('--vitals pre: hr')."""
+    if field in _OPTION_NAMES:
+        return _OPTION_NAMES[field]
+    if field.startswith("se_"):
+        return f"--side-effect {field[3:]}"
+    if field.startswith("v_"):
+        point, _, part = field[2:].rpartition("_")
+        return f"--vitals {point}: {part}"
+    return "--" + field.replace("_", "-")
+
+
 def _check(result: Any) -> Any:
     if result.errors:
-        lines = [f"  {k}: {v}" for k, v in result.errors.items()]
+        lines = [f"  {_option_name(k)}: {v}" for k, v in result.errors.items()]
         raise InvalidInput("Nothing was saved. Please check:\n" + "\n".join(lines))
     return result.values["session"]
 
@@ -146,7 +170,7 @@ def _resolve_session(journal: Any, prefix: str) -> Any:
 
     model_cls, full_id = journal.resolve(prefix)
     if model_cls is not Session:
-        raise InvalidInput(f"{prefix} is a {model_cls.KIND} record, not a session.")
+        raise InvalidInput(f"{prefix} is {kind_phrase(model_cls.KIND)}, not a session.")
     return journal.get(Session, full_id)
 
 
@@ -317,10 +341,12 @@ def course_plan(state: State, spec: str | None, dates: str | None, title: str) -
     from kapjournal.core.schedule import create_course, dates_for_spec, parse_course_spec
     from kapjournal.core.session_form import parse_moment
 
-    if bool(spec) == bool(dates):
+    if spec and dates:
+        raise InvalidInput("Give either a plan or --dates, not both.")
+    if not spec and not dates:
         raise InvalidInput(
-            "Give either a plan like '6 sessions, twice a week, from 2026-12-01' "
-            "or --dates, not both."
+            "Give either a plan like \"6 sessions, twice a week, from 2026-12-01\" "
+            "or --dates '2026-12-01 10:00,2026-12-04'."
         )
     journal = open_journal(state)
     try:

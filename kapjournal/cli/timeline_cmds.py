@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state
+from kapjournal.cli import State, kind_phrase, main, open_journal, pass_state
 from kapjournal.core.errors import InvalidInput
 from kapjournal.core.sanitize import inert_json
 
@@ -110,7 +110,7 @@ def insight_add(
             assert entry_id is not None
             model_cls, full_id = journal.resolve(entry_id)
             if model_cls is not Entry:
-                raise InvalidInput(f"{entry_id} is a {model_cls.KIND} record, not an entry.")
+                raise InvalidInput(f"{entry_id} is {kind_phrase(model_cls.KIND)}, not an entry.")
             entry = journal.get(Entry, full_id)
             saved = mark_insight(journal, entry, passage=passage, tags=tags, bring_to_therapy=bring)
     finally:
@@ -191,7 +191,7 @@ def insight_follow_up(
         when = parse_when(on_date, now=journal.now) if on_date else None
         model_cls, full_id = journal.resolve(insight_id)
         if model_cls is not Insight:
-            raise InvalidInput(f"{insight_id} is a {model_cls.KIND} record, not an insight.")
+            raise InvalidInput(f"{insight_id} is {kind_phrase(model_cls.KIND)}, not an insight.")
         saved = add_follow_up(journal, journal.get(Insight, full_id), code, text, at=when)
     finally:
         journal.close()
@@ -211,7 +211,7 @@ def insight_bring(state: State, insight_id: str, off: bool) -> None:
     try:
         model_cls, full_id = journal.resolve(insight_id)
         if model_cls is not Insight:
-            raise InvalidInput(f"{insight_id} is a {model_cls.KIND} record, not an insight.")
+            raise InvalidInput(f"{insight_id} is {kind_phrase(model_cls.KIND)}, not an insight.")
         set_bring_to_therapy(journal, journal.get(Insight, full_id), not off)
     finally:
         journal.close()

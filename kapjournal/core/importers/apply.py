@@ -28,19 +28,25 @@ class ImportSummary:
         """A short human summary, most important first."""
         verb = "Would import" if self.dry_run else "Imported"
         out = [
-            f"{verb} {self.entries} entries with {self.tags} tags, {self.insights} insights "
-            f"and {self.checkins} check-ins.",
+            f"{verb} {_count(self.entries, 'entry', 'entries')} with "
+            f"{_count(self.tags, 'tag')}, {_count(self.insights, 'insight')} "
+            f"and {_count(self.checkins, 'check-in')}.",
         ]
         if self.other:
-            out.append(f"Also {self.other} other records (sessions, settings...).")
+            out.append(f"Also {_count(self.other, 'other record')} (sessions, settings...).")
         if self.duplicates:
-            out.append(f"Skipped {self.duplicates} duplicates (same date and text).")
+            out.append(f"Skipped {_count(self.duplicates, 'duplicate')} (same date and text).")
         if self.skipped:
-            out.append(f"Skipped {len(self.skipped)} items that could not be used:")
+            out.append(f"Skipped {_count(len(self.skipped), 'item')} that could not be used:")
             out.extend(f"  {reason}" for reason in self.skipped[:10])
             if len(self.skipped) > 10:
                 out.append(f"  ... and {len(self.skipped) - 10} more")
         return out
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries', '0 tags'."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _text_key(entry: Entry) -> str:

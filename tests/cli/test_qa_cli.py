@@ -1,0 +1,237 @@
+"""CLI defects found by trying every command as a new user (one calm sentence, exit 2)."""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kapjournal.cli import main
+from kapjournal.core import errors
+from kapjournal.core.journal import Journal
+from kapjournal.core.models import Session, new_id
+from tests.conftest import PASSPHRASE
+
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "kapjournal-decrypt"
+
+
+def _run(vault: Path, pw: Path, *args: str, input: str | None = None) -> Result:  # noqa: A002
+    return CliRunner().invoke(
+        main, ["--vault", str(vault), "--passphrase-file", str(pw), *args], input=input
+    )
+
+
+def _calm(result: Result) -> str:
+    """The one line a user sees; fails if a traceback or a raw exception escaped."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.stderr
+
+
+def _deny(monkeypatch: pytest.MonkeyPatch, denied: Path) -> None:
+    """Make stat() of ``denied`` fail as it does inside a folder without search permission."""
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self == denied:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", stat)
+
+
+def test_cli_vault_in_unreadable_folder_is_calm(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    _deny(monkeypatch, vault_path)
+    for command in (["list"], ["search", "calm"], ["verify"], ["rekey"], ["recover"]):
+        err = _calm(_run(vault_path, passphrase_file, *command, input="x\n"))
+        assert "not allowed to look inside the folder" in err, command
+
+
+def test_cli_init_in_unreadable_folder_is_calm(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deny(monkeypatch, vault_path)
+    err = _calm(_run(vault_path, passphrase_file, "init"))
+    assert f"not allowed to create a vault in {vault_path.parent}" in err
+    assert not vault_path.parent.exists() or not any(vault_path.parent.iterdir())
+
+
+def test_cli_unexpected_os_error_is_one_sentence(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    dest = tmp_path / "locked" / "copy.kapj"
+    _deny(monkeypatch, dest)
+    err = _calm(_run(vault_path, passphrase_file, "backup", str(dest)))
+    assert err.strip() == (
+        f"kapjournal: kapjournal is not allowed to use this file or folder ({dest}). "
+        "Check its permissions."
+    )
+
+
+def test_cli_missing_vault_names_path_and_init(tmp_path: Path, passphrase_file: Path) -> None:
+    missing = tmp_path / "nowhere" / "journal.kapj"
+    err = _calm(_run(missing, passphrase_file, "list"))
+    assert str(missing) in err and "kapjournal init" in err
+
+
+def test_cli_wrong_kind_of_id_reads_naturally(
+    vault_path: Path, passphrase_file: Path, journal: Journal
+) -> None:
+    entry = journal.add_entry("a note")
+    session_id = journal.save(Session(id=new_id(), started_at=journal.now())).id
+    journal.close()
+    err = _calm(_run(vault_path, passphrase_file, "show", session_id[:8]))
+    assert f"{session_id[:8]} is a session, not an entry." in err
+    err = _calm(_run(vault_path, passphrase_file, "session", "show", entry.id[:8]))
+    assert f"{entry.id[:8]} is an entry, not a session." in err
+    err = _calm(_run(vault_path, passphrase_file, "insight", "bring", entry.id[:8]))
+    assert "is an entry, not an insight." in err
+
+
+def test_kind_phrase_articles() -> None:
+    from kapjournal.cli import kind_phrase
+
+    assert kind_phrase("entry") == "an entry"
+    assert kind_phrase("insight") == "an insight"
+    assert kind_phrase("checkin") == "a check-in"
+    assert kind_phrase("appointment") == "an appointment"
+    assert kind_phrase("scale") == "a questionnaire result"
+
+
+def test_cli_session_errors_name_the_options_typed(vault_path: Path, passphrase_file: Path) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    args = ("session", "add", "--when", "garbage", "--side-effect", "nausea=9")
+    err = _calm(_run(vault_path, passphrase_file, *args, "--vitals", "pre:abc"))
+    assert "--when: 'garbage' is not a date" in err
+    assert "--side-effect nausea:" in err
+    assert "--vitals pre: bp:" in err
+    for internal in ("started_at", "se_nausea", "v_pre_bp"):
+        assert internal not in err
+
+
+def test_cli_course_plan_without_a_plan_says_what_to_give(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    err = _calm(_run(vault_path, passphrase_file, "course", "plan"))
+    assert "not both" not in err and "Give either a plan like" in err
+    both = _run(vault_path, passphrase_file, "course", "plan", "6 sessions", "--dates", "2w")
+    assert "not both" in _calm(both)
+
+
+def test_cli_backup_to_new_folder_with_slash(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    folder = tmp_path / "backups"
+    result = _run(vault_path, passphrase_file, "backup", f"{folder}/")
+    assert result.exit_code == 0, result.output
+    assert folder.is_dir()
+    copies = list(folder.glob("kapjournal-*.kapj"))
+    assert len(copies) == 1
+    with Journal.unlock(copies[0], PASSPHRASE, readonly=True) as copy:
+        assert copy.verify().ok
+
+
+def test_cli_import_folder_for_file_format_is_named(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    monkeypatch.chdir(tmp_path)
+    err = _calm(_run(vault_path, passphrase_file, "import", ".", "--from", "jrnl-txt"))
+    assert "Import of .: that is a folder; this format needs a file." in err
+    err = _calm(_run(vault_path, passphrase_file, "import", "nope.txt", "--from", "jrnl-txt"))
+    assert "Import of nope.txt: no such file." in err
+
+
+def test_cli_import_summary_counts_in_good_english(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    source = tmp_path / "j.txt"
+    source.write_text("[2026-10-01 09:00] Slept well @sleep*\nbody\n")
+    result = _run(vault_path, passphrase_file, "import", str(source), "--from", "jrnl-txt")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 entry with 1 tag, 1 insight and 0 check-ins." in result.stdout
+    again = _run(vault_path, passphrase_file, "import", str(source), "--from", "jrnl-txt")
+    assert "Skipped 1 duplicate (same date and text)." in again.stdout
+
+
+def test_cli_search_works_when_the_index_cannot_be_saved(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry("a steady walk by the river")
+    from kapjournal.core import index
+
+    def refuse(*args: object, **kwargs: object) -> bool:
+        raise errors.StoragePermission()
+
+    monkeypatch.setattr(index.SearchService, "save", refuse)
+    result = _run(vault_path, passphrase_file, "search", "river")
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert "a steady walk by the river" in result.stdout
+    assert "The search index was not saved" in result.stderr
+
+
+def test_cli_verify_failure_points_to_repair(vault_path: Path, passphrase_file: Path) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        bad = j.add_entry("bad")
+    conn = sqlite3.connect(vault_path, isolation_level=None)
+    conn.execute("UPDATE records SET ct = ? WHERE id = ?", (b"junk" * 8, bytes.fromhex(bad.id)))
+    conn.close()
+    result = _run(vault_path, passphrase_file, "verify")
+    assert result.exit_code == 1
+    assert "kapjournal verify --repair" in result.stderr
+
+
+def test_cli_rekey_and_restore_counts_singular(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry("only one")
+        backup = j.vault.backup_to(tmp_path / "b.kapj")
+    rekeyed = _run(vault_path, passphrase_file, "rekey")
+    assert "1 record was re-encrypted" in rekeyed.stdout
+    restored = _run(vault_path, passphrase_file, "restore", str(backup))
+    assert restored.exit_code == 0, restored.output
+    assert "Restored 1 record (1 entry)" in restored.stdout
+
+
+def _tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-I", str(TOOL), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        cwd="/",
+    )
+
+
+def test_decrypt_tool_bad_input_is_one_line(tmp_path: Path, passphrase_file: Path) -> None:
+    vault = tmp_path / "v.kapj"
+    Journal.create(vault, PASSPHRASE).close()
+    not_vault = tmp_path / "notes.txt"
+    not_vault.write_text("hello")
+    cases = [
+        ([str(tmp_path / "missing.kapj")], "cannot open"),
+        ([str(not_vault)], "cannot open"),
+        ([str(vault), "--passphrase-file", str(tmp_path / "nope")], "passphrase file"),
+        ([str(vault), "--recovery-code", "--passphrase-file", str(passphrase_file)], "no recovery"),
+    ]
+    for args, words in cases:
+        done = _tool(*args)
+        assert done.returncode == 1, args
+        assert "Traceback" not in done.stderr, done.stderr
+        assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
