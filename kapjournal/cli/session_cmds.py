@@ -345,7 +345,7 @@ def course_plan(state: State, spec: str | None, dates: str | None, title: str) -
         raise InvalidInput("Give either a plan or --dates, not both.")
     if not spec and not dates:
         raise InvalidInput(
-            "Give either a plan like \"6 sessions, twice a week, from 2026-12-01\" "
+            'Give either a plan like "6 sessions, twice a week, from 2026-12-01" '
             "or --dates '2026-12-01 10:00,2026-12-04'."
         )
     journal = open_journal(state)
