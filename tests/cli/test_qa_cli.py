@@ -235,3 +235,48 @@ def test_decrypt_tool_bad_input_is_one_line(tmp_path: Path, passphrase_file: Pat
         assert done.returncode == 1, args
         assert "Traceback" not in done.stderr, done.stderr
         assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_import_kapjournal_json_counts_loose_insights_and_checkins(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    from kapjournal.core.models import CheckIn, Insight
+
+    source_vault = tmp_path / "old" / "journal.kapj"
+    with Journal.create(source_vault, PASSPHRASE) as j:
+        entry = j.add_entry("the river was calm")
+        j.save(Insight(id=new_id(), created=j.now(), text="the river", entry_id=entry.id))
+        j.save(Insight(id=new_id(), created=j.now(), text="I can rest"))  # no entry
+        j.save(CheckIn(id=new_id(), at=j.now(), mood=6))
+        j.save(CheckIn(id=new_id(), at=j.now(), hope=4))
+    export = tmp_path / "out.json"
+    made = _run(
+        source_vault,
+        passphrase_file,
+        "export",
+        "--format",
+        "json",
+        "--plaintext",
+        "-o",
+        str(export),
+    )
+    assert made.exit_code == 0, made.output
+    Journal.create(vault_path, PASSPHRASE).close()
+    result = _run(vault_path, passphrase_file, "import", str(export), "--from", "kapjournal-json")
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 entry with 0 tags, 2 insights and 2 check-ins." in result.stdout
+    assert "other record" not in result.stdout
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
+        assert len(j.all(Insight)) == 2 and len(j.all(CheckIn)) == 2
+
+
+def test_cli_import_encrypted_export_says_so(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    sealed = tmp_path / "visit.json.age"
+    sealed.write_bytes(b"age-encryption.org/v1\n-> scrypt abc 18\nxyz\n--- abc\n\x00\x01\x02")
+    err = _calm(
+        _run(vault_path, passphrase_file, "import", str(sealed), "--from", "kapjournal-json")
+    )
+    assert "this export is encrypted" in err and "--plaintext" in err

@@ -7,7 +7,7 @@ from datetime import date
 
 from kapjournal.core.importers.base import ImportedItem, ImportResult, Progress
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import Entry, Model
+from kapjournal.core.models import CheckIn, Entry, Insight, Model
 
 
 @dataclass
@@ -124,11 +124,14 @@ def apply_import(
             summary.duplicates += 1
         else:
             extras.append(model)
+    # Insights without an entry and check-ins of a kapjournal-json file come as extras.
+    loose_insights = sum(isinstance(m, Insight) for m in extras)
+    loose_checkins = sum(isinstance(m, CheckIn) for m in extras)
     summary.entries = len(todo)
-    summary.insights = sum(len(i.insights) for i in todo)
-    summary.checkins = sum(len(i.checkins) for i in todo)
+    summary.insights = sum(len(i.insights) for i in todo) + loose_insights
+    summary.checkins = sum(len(i.checkins) for i in todo) + loose_checkins
     summary.tags = len({t for i in todo for t in i.entry.tags})
-    summary.other = len(extras)
+    summary.other = len(extras) - loose_insights - loose_checkins
     if dry_run or not (todo or extras):
         return summary
     total = len(todo) + len(extras)
