@@ -115,6 +115,12 @@ class KapGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nkapjournal: cancelled; nothing more was written.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`kapjournal list | head -1`): stop quietly,
+            # as other command-line tools do, with no message on a closed pipe.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except OSError as err:
             # A safety net: commands turn the OS errors they expect into
             # KapErrors; any other one gets one sentence, never a traceback.

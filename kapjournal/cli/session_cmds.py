@@ -524,11 +524,16 @@ def pack_list() -> None:
     from kapjournal.core.prompts import PHASE_LABELS, load_library
 
     lib = load_library()
-    for p in sorted(lib.packs.values(), key=lambda p: (p.focus or "", p.phase, p.id)):
+    packs = sorted(lib.packs.values(), key=lambda p: (p.focus or "", p.phase, p.id))
+    ids = [p.id for p in packs] + [sc.id for sc in lib.scales.values()]
+    id_width = max([24, *(len(i) + 1 for i in ids)])
+    when_width = max([len("Questionnaire"), *(len(PHASE_LABELS[p.phase]) for p in packs)]) + 1
+    for p in packs:
         focus = f" [focus: {p.focus}]" if p.focus else ""
-        click.echo(f"{p.id:24} {PHASE_LABELS[p.phase]:18} {p.title}{focus} ({p.origin})")
+        when = PHASE_LABELS[p.phase]
+        click.echo(f"{p.id:{id_width}} {when:{when_width}} {p.title}{focus} ({p.origin})")
     for sc in lib.scales.values():
-        click.echo(f"{sc.id:24} {'Questionnaire':18} {sc.name}")
+        click.echo(f"{sc.id:{id_width}} {'Questionnaire':{when_width}} {sc.name}")
     for problem in lib.problems:
         click.echo(f"kapjournal: skipped pack {problem}", err=True)
 
@@ -565,12 +570,35 @@ def pack_check(files: tuple[Path, ...]) -> None:
 @click.option(
     "--to", "dest", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True
 )
-def pack_import(file: Path, dest: Path | None) -> None:
-    """Check a pack file (e.g. one from your clinic) and add it to your prompts folder."""
-    from kapjournal.core.prompts import import_pack
+@click.option(
+    "--replace", is_flag=True, help="Replace a pack with the same id already in your folder."
+)
+def pack_import(file: Path, dest: Path | None, replace: bool) -> None:
+    """Check a pack file (e.g. one from your clinic) and add it to your prompts folder.
 
+    A pack with the same id already in your folder is kept unless you give
+    --replace.
+    """
+    from kapjournal.core import scales
+    from kapjournal.core.paths import user_prompts_dir
+    from kapjournal.core.prompts import import_pack, parse_pack, read_toml
+
+    data = read_toml(file)
+    if data.get("type") == "scale":
+        pack_id = scales.parse_scale(data, file.name).id
+    else:
+        pack_id = parse_pack(data, file.name, "user").id
+    target = (dest or user_prompts_dir()) / f"{pack_id}.toml"
+    if target.exists() and not replace:
+        if target.read_bytes() == file.read_bytes():
+            click.echo(f"Pack '{pack_id}' is already in your prompts folder; nothing to do.")
+            return
+        raise InvalidInput(
+            f"Your prompts folder already has a pack '{pack_id}' ({target}). Nothing was "
+            "changed; add --replace to put this file in its place."
+        )
     pack_id = import_pack(file, dest)
-    click.echo(f"Imported pack '{pack_id}'.")
+    click.echo(f"Imported pack '{pack_id}' into {target.parent}.")
 
 
 @pack.command("focus")

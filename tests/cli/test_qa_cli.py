@@ -280,3 +280,45 @@ def test_cli_import_encrypted_export_says_so(
         _run(vault_path, passphrase_file, "import", str(sealed), "--from", "kapjournal-json")
     )
     assert "this export is encrypted" in err and "--plaintext" in err
+
+
+def _pack(tmp_path: Path, question: str) -> Path:
+    path = tmp_path / f"pack-{len(question)}.toml"
+    path.write_text(
+        'id = "clinic"\ntitle = "Clinic"\nphase = "any"\n'
+        f'[[prompts]]\nid = "q"\ntext = "{question}"\n'
+    )
+    return path
+
+
+def test_cli_pack_import_keeps_a_different_pack_with_the_same_id(tmp_path: Path) -> None:
+    folder = tmp_path / "user"
+    first, second = _pack(tmp_path, "What did you notice?"), _pack(tmp_path, "What else?")
+    runner = CliRunner()
+    done = runner.invoke(main, ["pack", "import", str(first), "--to", str(folder)])
+    assert done.exit_code == 0 and f"into {folder}" in done.stdout
+    again = runner.invoke(main, ["pack", "import", str(first), "--to", str(folder)])
+    assert again.exit_code == 0 and "already in your prompts folder" in again.stdout
+    refused = runner.invoke(main, ["pack", "import", str(second), "--to", str(folder)])
+    assert "add --replace" in _calm(refused)
+    assert (folder / "clinic.toml").read_bytes() == first.read_bytes()
+    replaced = runner.invoke(
+        main, ["pack", "import", str(second), "--to", str(folder), "--replace"]
+    )
+    assert replaced.exit_code == 0
+    assert (folder / "clinic.toml").read_bytes() == second.read_bytes()
+
+
+def test_cli_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from kapjournal.cli import main; main()", "pack", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
