@@ -399,14 +399,28 @@ def course_list(state: State) -> None:
 
 @course.command("boosters")
 @click.argument("course_id")
-@click.option("--count", type=click.IntRange(1, 24), default=1, show_default=True)
-@click.option("--every-weeks", type=click.IntRange(0, 52), default=0)
-@click.option("--every-months", type=click.IntRange(0, 12), default=0)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 24),
+    default=1,
+    show_default=True,
+    help="How many boosters to plan.",
+)
+@click.option(
+    "--every-weeks", type=click.IntRange(0, 52), default=0, help="Weeks between boosters."
+)
+@click.option(
+    "--every-months", type=click.IntRange(0, 12), default=0, help="Or months between boosters."
+)
 @pass_state
 def course_boosters(
     state: State, course_id: str, count: int, every_weeks: int, every_months: int
 ) -> None:
-    """Add booster sessions after the course's last session."""
+    """Add booster sessions after the course's last session.
+
+    COURSE_ID is shown by 'kapjournal course list'. Example:
+    kapjournal course boosters 3fa2 --count 2 --every-weeks 4
+    """
     from kapjournal.core.models import Course, Session
     from kapjournal.core.schedule import add_boosters, booster_dates, course_sessions
 
@@ -468,17 +482,35 @@ def due(state: State, as_json: bool) -> None:
         for i in items:
             when = i.opens if heading == "Coming up" else i.due
             word = "opens" if heading == "Coming up" else "due"
-            click.echo(f"  {i.title}  ({i.label}; {word} {when:%a %d %b %H:%M})")
+            click.echo(f"  {i.title}  ({_due_context(i)}{word} {_day_time(when)})")
     if not shown and result.quiet_until is None:
         click.echo("Nothing is due. Take care of yourself.")
 
 
+def _day_time(when: Any) -> str:
+    """'Thu 3 Dec 10:00', the way the due labels write a day."""
+    return f"{when:%a} {when.day} {when:%b %H:%M}"
+
+
+def _due_context(item: Any) -> str:
+    """The item's label without the phase when the title already says it, then '; '."""
+    from kapjournal.core.prompts import PHASE_LABELS
+
+    label = str(item.label)
+    phase = PHASE_LABELS.get(item.phase, item.phase)
+    if label.startswith(phase) and phase.lower() in str(item.title).lower():
+        label = label[len(phase) :].lstrip(" ·")
+    return f"{label}; " if label else ""
+
+
 @main.command()
-@click.option("--mood", help="0-10")
-@click.option("--anxiety", help="0-10")
-@click.option("--sleep", help="0-10 (last night)")
-@click.option("--hope", help="0-10")
-@click.option("--connectedness", help="0-10")
+@click.option("--mood", metavar="0-10", help="Mood right now (10 = very good).")
+@click.option("--anxiety", metavar="0-10", help="Anxiety today (10 = a great deal).")
+@click.option("--sleep", metavar="0-10", help="Sleep last night (10 = deeply and well).")
+@click.option("--hope", metavar="0-10", help="Hope for the days ahead (10 = very hopeful).")
+@click.option(
+    "--connectedness", metavar="0-10", help="Connection to people around you (10 = close)."
+)
 @click.option("--note", default="", help="A short note (stays in shell history).")
 @pass_state
 def checkin(state: State, /, note: str, **values: str | None) -> None:

@@ -322,3 +322,19 @@ def test_cli_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
+
+def test_cli_due_lines_do_not_repeat_the_pack_name(
+    vault_path: Path, passphrase_file: Path, journal: Journal
+) -> None:
+    from datetime import timedelta
+
+    start = journal.now() - timedelta(hours=30)
+    journal.save(Session(id=new_id(), started_at=start, route="im"))
+    journal.close()
+    result = _run(vault_path, passphrase_file, "due")
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.stdout.splitlines() if "The next day" in ln)
+    day = f"{start:%a} {start.day} {start:%b}"
+    assert line.startswith(f"  The next day  (session of {day}; due ")
+    assert "Next day ·" not in result.stdout
