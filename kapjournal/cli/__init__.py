@@ -220,6 +220,37 @@ def ask_passphrase(state: State, prompt: str = "Passphrase") -> str:
     return str(click.prompt(prompt, hide_input=True, err=True))
 
 
+PASSPHRASE_TRIES = 3
+
+
+def interactive() -> bool:
+    """True when a person types at the terminal (then a mistyped passphrase can be retried)."""
+    return sys.stdin.isatty()
+
+
+def unlock_asking(
+    state: State, unlock: Callable[[str], Any], prompt: str = "Passphrase"
+) -> tuple[Any, str]:
+    """Ask for the passphrase and call ``unlock(passphrase)``; returns (result, passphrase).
+
+    At a terminal a mistyped passphrase is asked again (up to three tries), so
+    nothing typed before (an entry written after ``kapjournal add``) is lost.
+    A passphrase file, or piped input, gets one try.
+    """
+    from kapjournal.core.errors import WrongPassphrase
+
+    tries = PASSPHRASE_TRIES if state.passphrase_file is None and interactive() else 1
+    for attempt in range(1, tries + 1):
+        passphrase = ask_passphrase(state, prompt)
+        try:
+            return unlock(passphrase), passphrase
+        except WrongPassphrase:
+            if attempt == tries:
+                raise
+            click.echo("That passphrase did not unlock the vault; please try again.", err=True)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def ask_new_passphrase(prompt: str = "New passphrase") -> str:
     """Ask twice, with a strength hint, until the two match and are long enough."""
     from kapjournal.core.strength import strength_hint
@@ -316,8 +347,12 @@ def open_journal(state: State, *, readonly: bool = False, prepare: tuple[str, ..
     while the key is derived (see :func:`unlock_journal`).
     """
     check_vault(state)  # clear "not found / not a vault" before asking
-    passphrase = ask_passphrase(state)
-    journal = unlock_journal(state.vault, passphrase, readonly=readonly, prepare=prepare)
+    journal, _ = unlock_asking(
+        state,
+        lambda passphrase: unlock_journal(
+            state.vault, passphrase, readonly=readonly, prepare=prepare
+        ),
+    )
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal

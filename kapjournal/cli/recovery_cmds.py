@@ -17,11 +17,11 @@ import click
 from kapjournal.cli import (
     State,
     ask_new_passphrase,
-    ask_passphrase,
     check_vault,
     main,
     pass_state,
     read_passphrase_file,
+    unlock_asking,
 )
 from kapjournal.core.errors import InvalidInput, StorageError, VaultNotFound
 
@@ -165,8 +165,12 @@ def restore(state: State, backup_file: Path) -> None:
     if not backup_file.exists():
         raise VaultNotFound(f"There is no backup at {backup_file}.")
     read_header(backup_file)
-    passphrase = ask_passphrase(state, "Passphrase of the backup")
-    with Journal.unlock(backup_file, passphrase, readonly=True) as backup:
+    opened, passphrase = unlock_asking(
+        state,
+        lambda p: Journal.unlock(backup_file, p, readonly=True),
+        "Passphrase of the backup",
+    )
+    with opened as backup:
         report = backup.verify()
     if not report.ok:
         raise InvalidInput(
@@ -227,8 +231,7 @@ def rekey(state: State) -> None:
     from kapjournal.core.journal import Journal
 
     check_vault(state)
-    passphrase = ask_passphrase(state)
-    journal = Journal.unlock(state.vault, passphrase)
+    journal, passphrase = unlock_asking(state, lambda p: Journal.unlock(state.vault, p))
     try:
         total = journal.vault.count()
         code = journal.rekey(passphrase)

@@ -14,11 +14,11 @@ import click
 
 from kapjournal.cli import (
     State,
-    ask_passphrase,
     check_vault,
     is_tty,
     main,
     pass_state,
+    unlock_asking,
     unlock_journal,
 )
 from kapjournal.core.errors import StorageError, StorageFull, StoragePermission, VaultBusy
@@ -30,14 +30,17 @@ JSON_SCHEMA_VERSION = 1
 def _open(state: State) -> Any:
     """Unlock for writing (to refresh the image), else read-only (app open, read-only folder)."""
     check_vault(state)
-    passphrase = ask_passphrase(state)
     prepare = ("kapjournal.core.index",)
-    try:
-        journal = unlock_journal(state.vault, passphrase, prepare=prepare)
-    except (VaultBusy, StoragePermission):
-        # The app holds the vault, or its file or folder is read-only (a
-        # backup on a read-only disk): search it anyway, saving nothing.
-        journal = unlock_journal(state.vault, passphrase, readonly=True, prepare=prepare)
+
+    def unlock(passphrase: str) -> Any:
+        try:
+            return unlock_journal(state.vault, passphrase, prepare=prepare)
+        except (VaultBusy, StoragePermission):
+            # The app holds the vault, or its file or folder is read-only (a
+            # backup on a read-only disk): search it anyway, saving nothing.
+            return unlock_journal(state.vault, passphrase, readonly=True, prepare=prepare)
+
+    journal, _ = unlock_asking(state, unlock)
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal

@@ -13,12 +13,13 @@ import click
 from kapjournal.cli import (
     State,
     ask_new_passphrase,
-    ask_passphrase,
     check_vault,
+    interactive,
     kind_phrase,
     main,
     open_journal,
     pass_state,
+    unlock_asking,
 )
 from kapjournal.core.errors import InvalidInput, StoragePermission, VaultExists
 
@@ -91,7 +92,10 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     from kapjournal.core.tags import extract_tags
 
     if message is None:
-        if sys.stdin.isatty():
+        if interactive():
+            # Check what can be checked before the person writes, so a missing
+            # or busy vault is said now and not after the entry is typed.
+            _check_writable_now(state)
             click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
         raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         try:
@@ -111,6 +115,15 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     finally:
         journal.close()
     click.echo(f"Saved entry {entry.id[:8]}.")
+
+
+def _check_writable_now(state: State) -> None:
+    """Raise now if the vault is missing, not a vault, or open in the app or another command."""
+    from kapjournal.core.vault import _acquire_lock, _release_lock, storage_errors
+
+    check_vault(state)
+    with storage_errors():
+        _release_lock(_acquire_lock(state.vault))
 
 
 @main.command(name="list")
@@ -203,8 +216,7 @@ def verify(state: State, repair: bool) -> None:
     from kapjournal.core.journal import Journal
 
     check_vault(state)
-    passphrase = ask_passphrase(state)
-    journal = Journal.unlock(state.vault, passphrase, readonly=not repair)
+    journal, _ = unlock_asking(state, lambda p: Journal.unlock(state.vault, p, readonly=not repair))
     try:
         moved: list[str] = []
         if repair:

@@ -338,3 +338,61 @@ def test_cli_due_lines_do_not_repeat_the_pack_name(
     day = f"{start:%a} {start.day} {start:%b}"
     assert line.startswith(f"  The next day  (session of {day}; due ")
     assert "Next day ·" not in result.stdout
+
+
+def _ask(vault: Path, *args: str, input: str) -> Result:  # noqa: A002
+    return CliRunner().invoke(main, ["--vault", str(vault), *args], input=input)
+
+
+def test_cli_mistyped_passphrase_at_a_terminal_is_asked_again(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    monkeypatch.setattr("kapjournal.cli.interactive", lambda: True)
+    result = _ask(
+        vault_path, "add", "-m", "written before the typo", input=f"wrong\n{PASSPHRASE}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "please try again" in result.stderr
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
+        assert [e.body for e in j.entries()] == ["written before the typo"]
+    rekeyed = _ask(vault_path, "rekey", input=f"wrong\n{PASSPHRASE}\n")
+    assert rekeyed.exit_code == 0, rekeyed.output
+    Journal.unlock(vault_path, PASSPHRASE, readonly=True).close()  # same passphrase still opens
+
+
+def test_cli_passphrase_tries_are_limited(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    monkeypatch.setattr("kapjournal.cli.interactive", lambda: True)
+    result = _ask(vault_path, "list", input="one\ntwo\nthree\n" + PASSPHRASE + "\n")
+    err = _calm(result)
+    assert err.count("please try again") == 2
+    assert err.strip().endswith("That passphrase did not unlock the vault.")
+
+
+def test_cli_passphrase_file_gets_one_try(
+    vault_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    monkeypatch.setattr("kapjournal.cli.interactive", lambda: True)
+    bad = tmp_path / "bad"
+    bad.write_text("not it at all\n")
+    bad.chmod(0o600)
+    err = _calm(_run(vault_path, bad, "list"))
+    assert "try again" not in err
+
+
+def test_cli_add_at_a_terminal_says_busy_before_the_entry_is_typed(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kapjournal.cli.vault_cmds.interactive", lambda: True)
+    with Journal.create(vault_path, PASSPHRASE):  # the app has it open
+        err = _calm(_run(vault_path, passphrase_file, "add", input="a long entry\n"))
+    assert "open elsewhere" in err and "Type your entry" not in err
+    missing = vault_path.with_name("other.kapj")
+    err = _calm(_run(missing, passphrase_file, "add", input="a long entry\n"))
+    assert "kapjournal init" in err and "Type your entry" not in err
+    ok = _run(vault_path, passphrase_file, "add", input="now it is free\n")
+    assert ok.exit_code == 0 and "Type your entry" in ok.stderr
