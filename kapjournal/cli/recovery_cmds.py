@@ -102,6 +102,9 @@ def recovery_code(state: State, remove: bool) -> None:
     journal = open_journal(state)
     try:
         if remove:
+            if journal.vault.header.slot("recovery") is None:
+                click.echo("This vault has no recovery code; nothing was changed.")
+                return
             journal.vault.remove_recovery_slot()
             click.echo("The recovery code was removed; only your passphrase opens the vault now.")
             return
@@ -121,8 +124,13 @@ def recover(state: State) -> None:
     """
     from kapjournal.core.journal import Journal
     from kapjournal.core.strength import strength_hint
+    from kapjournal.core.vault import read_header
 
     check_vault(state)
+    if read_header(state.vault).slot("recovery") is None:
+        raise InvalidInput(
+            "This vault has no recovery code, so it can only be opened with its passphrase."
+        )
     code = str(click.prompt("Recovery code", hide_input=True, err=True))
     journal = Journal.unlock_with_recovery(state.vault, code)
     try:

@@ -396,3 +396,13 @@ def test_cli_add_at_a_terminal_says_busy_before_the_entry_is_typed(
     assert "kapjournal init" in err and "Type your entry" not in err
     ok = _run(vault_path, passphrase_file, "add", input="now it is free\n")
     assert ok.exit_code == 0 and "Type your entry" in ok.stderr
+
+
+def test_cli_recovery_code_absent_is_said_before_asking(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    Journal.create(vault_path, PASSPHRASE).close()
+    removed = _run(vault_path, passphrase_file, "recovery-code", "--remove")
+    assert removed.exit_code == 0 and "has no recovery code; nothing was changed" in removed.stdout
+    err = _calm(_run(vault_path, passphrase_file, "recover", input="AAAA\n"))
+    assert "no recovery code" in err and "Recovery code" not in err
