@@ -35,8 +35,9 @@ class State:
     """Options shared by every subcommand."""
 
     def __init__(self, vault: Path | None, passphrase_file: Path | None) -> None:
-        self._vault = vault
-        self.passphrase_file = passphrase_file
+        # "~/journal.kapj" in quotes reaches us unexpanded; never make a folder named "~".
+        self._vault = vault.expanduser() if vault is not None else None
+        self.passphrase_file = passphrase_file.expanduser() if passphrase_file else None
 
     @property
     def vault(self) -> Path:

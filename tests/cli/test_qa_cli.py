@@ -406,3 +406,18 @@ def test_cli_recovery_code_absent_is_said_before_asking(
     assert removed.exit_code == 0 and "has no recovery code; nothing was changed" in removed.stdout
     err = _calm(_run(vault_path, passphrase_file, "recover", input="AAAA\n"))
     assert "no recovery code" in err and "Recovery code" not in err
+
+
+def test_cli_quoted_tilde_in_vault_means_home(
+    tmp_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, elsewhere = tmp_path / "home", tmp_path / "cwd"
+    home.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(
+        main, ["--vault", "~/j.kapj", "--passphrase-file", str(passphrase_file), "init"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (home / "j.kapj").exists() and not (elsewhere / "~").exists()
