@@ -85,7 +85,7 @@ def search(state: State, query: tuple[str, ...], as_json: bool, limit: int, by_d
     and filters tag:grief session:3 route:im is:insight pack:integration
     from:2026-01-01 to:2026-03-31 since:2w.
     Quote the whole query for your shell, and put -- first if it starts with
-    a dash:  kapjournal search -- -work "steady breathing"
+    a dash:  kapjournal search -- '-work "steady breathing"'
     See docs/search.md for the full language.
     """
     from kapjournal.core.index import drop_service, service_for

@@ -173,7 +173,7 @@ def newest_entries(journal: Any, count: int) -> list[tuple[str, datetime, str]]:
 
 
 @main.command()
-@click.argument("record_id")
+@click.argument("record_id", metavar="ENTRY_ID")
 @pass_state
 def show(state: State, record_id: str) -> None:
     """Show one entry (the id or its first characters)."""

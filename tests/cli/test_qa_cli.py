@@ -421,3 +421,21 @@ def test_cli_quoted_tilde_in_vault_means_home(
     )
     assert result.exit_code == 0, result.output
     assert (home / "j.kapj").exists() and not (elsewhere / "~").exists()
+
+
+def test_cli_search_help_example_does_what_it_says(vault_path: Path, passphrase_file: Path) -> None:
+    import re
+    import shlex
+
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry("steady breathing on the walk")
+        j.add_entry("the breathing was steady again")
+        j.add_entry("steady breathing at work")
+    text = CliRunner().invoke(main, ["search", "--help"]).output
+    example = re.search(r"(kapjournal search -- .+)", text)
+    assert example is not None
+    args = shlex.split(example.group(1))[1:]
+    result = _run(vault_path, passphrase_file, args[0], "--json", *args[1:])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count('"kind": "entry"') == 1  # the phrase, without "work"
+    assert "on the walk" in result.stdout
