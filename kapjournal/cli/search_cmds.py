@@ -82,7 +82,7 @@ def search(state: State, query: tuple[str, ...], as_json: bool, limit: int, by_d
 
     \b
     Words must all match; also "exact phrase", grat*, calm OR peace, -exclude,
-    and filters tag:grief session:3 route:im is:insight pack:integration
+    and filters tag:grief session:3 route:im is:insight pack:next_day
     from:2026-01-01 to:2026-03-31 since:2w.
     Quote the whole query for your shell, and put -- first if it starts with
     a dash:  kapjournal search -- '-work "steady breathing"'

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from kapjournal.cli import main
 from kapjournal.core import errors
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import Session, new_id
+from kapjournal.core.models import Answer, Session, new_id
 from tests.conftest import PASSPHRASE
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "kapjournal-decrypt"
@@ -439,3 +439,22 @@ def test_cli_search_help_example_does_what_it_says(vault_path: Path, passphrase_
     assert result.exit_code == 0, result.output
     assert result.stdout.count('"kind": "entry"') == 1  # the phrase, without "work"
     assert "on the walk" in result.stdout
+
+
+def test_cli_documented_pack_filter_finds_a_shipped_pack(
+    vault_path: Path, passphrase_file: Path
+) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    shown = re.search(r"`(pack:[a-z_]+)`", readme)
+    assert shown is not None
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry(
+            "",
+            title="The next day",
+            pack_id="next_day",
+            answers=(Answer(prompt_id="p", question="Q?", kind="text", value="rested"),),
+        )
+    result = _run(vault_path, passphrase_file, "search", shown.group(1))
+    assert result.exit_code == 0 and "The next day" in result.stdout, result.output
