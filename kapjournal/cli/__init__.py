@@ -329,6 +329,19 @@ def check_vault(state: State) -> None:
         ) from err
 
 
+def check_writable_now(state: State) -> None:
+    """Raise now if the vault is missing, not a vault, or open in the app or another command.
+
+    For commands that read text typed at the terminal before unlocking: the
+    problem is said before the person writes, not after.
+    """
+    from kapjournal.core.vault import _acquire_lock, _release_lock, storage_errors
+
+    check_vault(state)
+    with storage_errors():
+        _release_lock(_acquire_lock(state.vault))
+
+
 def kind_phrase(kind: str) -> str:
     """A record kind for a sentence, with its article: 'an entry', 'a check-in'."""
     words = {

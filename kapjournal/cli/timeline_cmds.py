@@ -7,7 +7,15 @@ import sys
 
 import click
 
-from kapjournal.cli import State, kind_phrase, main, open_journal, pass_state
+from kapjournal.cli import (
+    State,
+    check_writable_now,
+    interactive,
+    kind_phrase,
+    main,
+    open_journal,
+    pass_state,
+)
 from kapjournal.core.errors import InvalidInput
 from kapjournal.core.sanitize import inert_json
 
@@ -62,8 +70,9 @@ def insight() -> None:
     """Mark insights and follow them up."""
 
 
-def _read_stdin(what: str) -> str:
-    if sys.stdin.isatty():
+def _read_stdin(what: str, state: State) -> str:
+    if interactive():
+        check_writable_now(state)  # a busy or missing vault is said before the typing
         click.echo(f"Type the {what}, then press Ctrl-D on a new line:", err=True)
     return sys.stdin.read()
 
@@ -101,7 +110,7 @@ def insight_add(
 
     if free_text == (entry_id is not None):
         raise InvalidInput("Give an entry id, or --text to write a new insight (not both).")
-    body = _read_stdin("insight") if free_text else None
+    body = _read_stdin("insight", state) if free_text else None
     journal = open_journal(state)
     try:
         if body is not None:

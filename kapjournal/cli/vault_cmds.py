@@ -14,6 +14,7 @@ from kapjournal.cli import (
     State,
     ask_new_passphrase,
     check_vault,
+    check_writable_now,
     interactive,
     kind_phrase,
     main,
@@ -95,7 +96,7 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
         if interactive():
             # Check what can be checked before the person writes, so a missing
             # or busy vault is said now and not after the entry is typed.
-            _check_writable_now(state)
+            check_writable_now(state)
             click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
         raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         try:
@@ -115,15 +116,6 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     finally:
         journal.close()
     click.echo(f"Saved entry {entry.id[:8]}.")
-
-
-def _check_writable_now(state: State) -> None:
-    """Raise now if the vault is missing, not a vault, or open in the app or another command."""
-    from kapjournal.core.vault import _acquire_lock, _release_lock, storage_errors
-
-    check_vault(state)
-    with storage_errors():
-        _release_lock(_acquire_lock(state.vault))
 
 
 @main.command(name="list")

@@ -458,3 +458,15 @@ def test_cli_documented_pack_filter_finds_a_shipped_pack(
         )
     result = _run(vault_path, passphrase_file, "search", shown.group(1))
     assert result.exit_code == 0 and "The next day" in result.stdout, result.output
+
+
+def test_cli_insight_text_at_a_terminal_says_busy_before_typing(
+    vault_path: Path, passphrase_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kapjournal.cli.timeline_cmds.interactive", lambda: True)
+    with Journal.create(vault_path, PASSPHRASE):
+        result = _run(vault_path, passphrase_file, "insight", "add", "--text", input="I can rest\n")
+        err = _calm(result)
+    assert "open elsewhere" in err and "Type the insight" not in err
+    ok = _run(vault_path, passphrase_file, "insight", "add", "--text", input="I can rest\n")
+    assert ok.exit_code == 0 and "Type the insight" in ok.stderr
