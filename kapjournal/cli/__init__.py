@@ -91,13 +91,33 @@ def load_all_commands() -> None:
         load_command_module(module)
 
 
-class KapGroup(click.Group):
+class FullHelpGroup(click.Group):
+    """A click group whose command list shows each command's whole first sentence.
+
+    click cuts the one-line summaries to fit one line ("Open the vault with
+    the recovery code and choose a new..."); here a long one wraps instead.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=200)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class KapGroup(FullHelpGroup):
     """A click group that turns ``KapError`` into a calm message and exit 2.
 
     Commands are loaded lazily from :data:`COMMAND_MODULES` (the documented
     click pattern for lazy subcommands); commands registered eagerly with
     ``@main.command()`` work as usual.
     """
+
+    group_class = FullHelpGroup  # subgroups (session, course...) list commands the same way
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))

@@ -470,3 +470,18 @@ def test_cli_insight_text_at_a_terminal_says_busy_before_typing(
     assert "open elsewhere" in err and "Type the insight" not in err
     ok = _run(vault_path, passphrase_file, "insight", "add", "--text", input="I can rest\n")
     assert ok.exit_code == 0 and "Type the insight" in ok.stderr
+
+
+def test_cli_help_lists_whole_summaries() -> None:
+    from kapjournal.cli import load_all_commands
+
+    load_all_commands()
+    runner = CliRunner()
+    pages = [runner.invoke(main, ["--help"]).output]
+    for name, cmd in sorted(main.commands.items()):
+        if hasattr(cmd, "commands"):
+            pages.append(runner.invoke(main, [name, "--help"]).output)
+    for page in pages:
+        commands = page.split("Commands:", 1)[1]
+        assert "..." not in commands, commands
+    assert "choose a new\n" in pages[0] and "passphrase." in pages[0]
