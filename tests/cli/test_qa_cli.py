@@ -485,3 +485,16 @@ def test_cli_help_lists_whole_summaries() -> None:
         commands = page.split("Commands:", 1)[1]
         assert "..." not in commands, commands
     assert "choose a new\n" in pages[0] and "passphrase." in pages[0]
+
+
+def test_cli_demo_open_elsewhere_is_left_in_place(tmp_path: Path) -> None:
+    from kapjournal.core.demo import DEMO_PASSPHRASE, build_demo
+
+    demo_vault = tmp_path / "demo.kapj"
+    build_demo(demo_vault)
+    with Journal.unlock(demo_vault, DEMO_PASSPHRASE):  # the app has it open
+        err = _calm(CliRunner().invoke(main, ["demo", "--vault", str(demo_vault)]))
+        assert "open elsewhere" in err and "Replacing" not in err
+    assert demo_vault.exists()
+    with Journal.unlock(demo_vault, DEMO_PASSPHRASE, readonly=True) as j:
+        assert j.entries()
