@@ -14,6 +14,7 @@ traceback is never shown.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import stat
@@ -139,8 +140,8 @@ class KapGroup(FullHelpGroup):
         except BrokenPipeError:
             # The reader went away (`kapjournal list | head -1`): stop quietly,
             # as other command-line tools do, with no message on a closed pipe.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            with contextlib.suppress(OSError, ValueError):  # no real stdout (tests)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(141)
         except OSError as err:
             # A safety net: commands turn the OS errors they expect into
