@@ -498,3 +498,20 @@ def test_cli_demo_open_elsewhere_is_left_in_place(tmp_path: Path) -> None:
     assert demo_vault.exists()
     with Journal.unlock(demo_vault, DEMO_PASSPHRASE, readonly=True) as j:
         assert j.entries()
+
+
+def test_cli_ambiguous_short_id_asks_for_more(
+    vault_path: Path, passphrase_file: Path, journal: Journal
+) -> None:
+    from kapjournal.core.models import Entry
+
+    for tail in ("1" * 28, "2" * 28):
+        now = journal.now()
+        journal.save(Entry(id="abcd" + tail, created=now, modified=now, body=f"note {tail[0]}"))
+    journal.close()
+    err = _calm(_run(vault_path, passphrase_file, "show", "abcd"))
+    assert err.strip() == "kapjournal: More than one record id starts with 'abcd'; type more of it."
+    shown = _run(vault_path, passphrase_file, "show", "abcd2")
+    assert shown.exit_code == 0 and "note 2" in shown.stdout
+    err = _calm(_run(vault_path, passphrase_file, "insight", "add", "abcd"))
+    assert "type more of it" in err
