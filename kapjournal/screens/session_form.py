@@ -86,6 +86,14 @@ class SessionFormScreen(JournalScreen):
         width: 1fr;
         padding: 1 0 0 1;
     }
+    SessionFormScreen .form--error.-below {
+        /* under the three vitals fields: beside them, 80 columns left ~6 for it */
+        padding: 0 0 0 23;
+        height: auto;
+    }
+    SessionFormScreen .form--error.-below.-empty {
+        display: none;
+    }
     SessionFormScreen .form--section {
         text-style: bold;
         margin-top: 1;
@@ -209,7 +217,7 @@ class SessionFormScreen(JournalScreen):
                     yield self._input(f"v_{point}_bp", "BP 120/80", small=True)
                     yield self._input(f"v_{point}_hr", "pulse", small=True)
                     yield self._input(f"v_{point}_spo2", "SpO2 %", small=True)
-                    yield Static("", id=f"err-v_{point}", classes="form--error")
+                yield Static("", id=f"err-v_{point}", classes="form--error -below -empty")
             yield Static("Side effects (none / mild / moderate / severe)", classes="form--section")
             severity = [(f"{i} {label}", str(i)) for i, label in enumerate(SEVERITY_LABELS)]
             for name in SIDE_EFFECTS:
@@ -274,6 +282,7 @@ class SessionFormScreen(JournalScreen):
         for widget in self.query(".form--error"):
             if isinstance(widget, Static):
                 widget.update("")
+                widget.add_class("-empty")
         for field, message in errors.items():
             target = field
             if field.startswith("v_"):
@@ -283,6 +292,7 @@ class SessionFormScreen(JournalScreen):
             found = self.query(f"#err-{target}")
             if found:
                 found.first(Static).update(Text(message))
+                found.first(Static).remove_class("-empty")
         summary = self.query_one("#form-summary", Static)
         if errors:
             summary.update(Text(f"Nothing saved yet: please check {len(errors)} field(s) above."))

@@ -583,3 +583,23 @@ async def test_scale_escape_after_answering_asks_first(journal: Journal) -> None
         await pilot.pause()
         assert app.results == [None]
     assert journal.all(ScaleResult) == []
+
+
+async def test_session_form_vitals_messages_readable_at_80_columns(journal: Journal) -> None:
+    from textual.widgets import Input, Static
+
+    from kapjournal.screens.session_form import SessionFormScreen
+
+    app = Harness(journal, SessionFormScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#f-v_pre_hr", Input).value = "fast"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        message = screen.query_one("#err-v_pre", Static)
+        assert "whole number" in str(message.render())
+        # Beside three fields it had 6 columns and took 7 lines, one word-piece each.
+        assert message.region.width >= 50 and message.region.height <= 2
+        untouched = screen.query_one("#err-v_40min", Static)
+        assert untouched.region.height == 0  # no blank line where there is nothing to say
