@@ -37,20 +37,28 @@ FUTURE_LIMIT = timedelta(days=1)
 
 
 _DAY_AND_TIME = re.compile(
-    r"^\s*(today|yesterday|tomorrow)\s+(?:at\s+)?(\d{1,2})[:.](\d{2})\s*$", re.IGNORECASE
+    r"^\s*(today|yesterday|tomorrow)\s+(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?m?\.?\s*$",
+    re.IGNORECASE,
 )
 
 
 def parse_moment(text: str, *, now: Callable[[], datetime] = local_now) -> datetime:
-    """Like ``dates.parse_when`` but also reads "yesterday 10:00" and "today at 9.30".
+    """Like ``dates.parse_when`` but also reads "yesterday 10:00", "today at 9.30"
+    and "yesterday 9am".
 
     Raises:
         InvalidInput: the text is not a readable date/time.
     """
     m = _DAY_AND_TIME.match(text)
-    if m:
+    # "yesterday 10:00", "today at 9.30", "yesterday 9am", "today 2:15 pm"
+    if m and (m.group(3) is not None or m.group(4) is not None):
         day = parse_when(m.group(1), now=now)
-        hour, minute = int(m.group(2)), int(m.group(3))
+        hour, minute = int(m.group(2)), int(m.group(3) or 0)
+        half = (m.group(4) or "").lower()
+        if half and not 1 <= hour <= 12:
+            raise InvalidInput(f"'{text.strip()}' has a time that does not exist.")
+        if half:
+            hour = hour % 12 + (12 if half == "p" else 0)
         if hour > 23 or minute > 59:
             raise InvalidInput(f"'{text.strip()}' has a time that does not exist.")
         return day.replace(hour=hour, minute=minute)

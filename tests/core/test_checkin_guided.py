@@ -249,3 +249,23 @@ def test_checklist_gives_no_driving_or_dosing_advice() -> None:
         words = item.text.lower()
         for banned in ("driv", "discharge", "dose", "medication"):
             assert banned not in words, (item.id, banned)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday 9am", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
+        ("yesterday 9 am", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
+        ("today at 2:15 pm", datetime(2026, 12, 2, 14, 15, tzinfo=UTC)),
+        ("today 12pm", datetime(2026, 12, 2, 12, 0, tzinfo=UTC)),
+        ("today 12am", datetime(2026, 12, 2, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_parse_moment_reads_day_words_with_am_pm(text: str, expected: datetime) -> None:
+    # "yesterday 9am" was refused although "9am" and "yesterday 09:00" were read.
+    assert session_form.parse_moment(text, now=lambda: NOW) == expected
+
+
+def test_parse_moment_rejects_impossible_am_pm_time() -> None:
+    with pytest.raises(InvalidInput):
+        session_form.parse_moment("yesterday 13pm", now=lambda: NOW)
