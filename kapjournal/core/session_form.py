@@ -192,10 +192,13 @@ def check_start(text: str, *, completed: bool, now: Callable[[], datetime] = loc
     except InvalidInput as err:
         raise FieldError("started_at", err.user_message) from err
     if completed and when > now() + FUTURE_LIMIT:
+        # Say how the text was read: "tue 10:00" means the coming Tuesday.
+        read_as = f"{when:%a} {when.day} {when:%b %Y, %H:%M}"
+        example = f"{now() - timedelta(days=2):%Y-%m-%d} 10:00"
         raise FieldError(
             "started_at",
-            "A completed session cannot be more than a day in the future; "
-            "plan it instead, or check the date.",
+            f"That reads as {read_as}: a completed session cannot be more than a day "
+            f"in the future; plan it instead, or type the date, e.g. {example}.",
         )
     return when
 

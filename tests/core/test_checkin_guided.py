@@ -269,3 +269,12 @@ def test_parse_moment_reads_day_words_with_am_pm(text: str, expected: datetime) 
 def test_parse_moment_rejects_impossible_am_pm_time() -> None:
     with pytest.raises(InvalidInput):
         session_form.parse_moment("yesterday 13pm", now=lambda: NOW)
+
+
+def test_completed_session_in_the_future_says_how_the_date_was_read() -> None:
+    # NOW is Wed 2 Dec 2026: "mon 10:00" is read as the coming Monday.
+    fields = {"status": "completed", "started_at": "mon 10:00"}
+    result = session_form.build_new_session(fields, [], now=lambda: NOW)
+    message = result.errors["started_at"]
+    assert "Mon 7 Dec 2026, 10:00" in message and "future" in message
+    assert "2026-11-30 10:00" in message  # an example in the past, from the clock
