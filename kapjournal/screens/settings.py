@@ -21,7 +21,7 @@ COUNTRIES = [
     ("European Union (other)", "EU"),
 ]
 AUTO_LOCK_RANGE = (1, 60)
-GRACE_RANGE = (0, 8)
+GRACE_RANGE = (1, 8)  # session mode; 0 used to mean the default 4 (schedule.grace_hours)
 
 
 def parse_whole(text: str, low: int, high: int, what: str) -> tuple[int | None, str]:
@@ -75,7 +75,7 @@ class SettingsScreen(JournalScreen):
             yield Input(settings.clinic_phone, id="set-clinic-phone", max_length=40)
             yield Label("Privacy mode: hide entry titles in lists and excerpts in search results")
             yield Switch(settings.privacy_mode, id="set-privacy")
-            yield Label("Hours after a session that still count as the session day (0-8)")
+            yield Label("Session mode: hours the journal stays open without your passphrase (1-8)")
             with Horizontal(classes="field-row"):
                 yield Input(str(settings.session_grace_hours), id="set-grace", type="integer")
                 yield Static("", id="set-grace-msg", classes="field-message")

@@ -603,3 +603,30 @@ async def test_session_form_vitals_messages_readable_at_80_columns(journal: Jour
         assert message.region.width >= 50 and message.region.height <= 2
         untouched = screen.query_one("#err-v_40min", Static)
         assert untouched.region.height == 0  # no blank line where there is nothing to say
+
+
+async def test_settings_session_mode_hours_say_what_they_do_and_refuse_zero(
+    vault_path,  # type: ignore[no-untyped-def]
+) -> None:
+    # The setting only sets how long session mode keeps the journal open, and 0
+    # silently meant 4 hours (schedule.grace_hours), not "no grace".
+    from textual.widgets import Input, Label, Static
+
+    from kapjournal.screens.settings import SettingsScreen
+    from tests.screens.tui_helpers import make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        labels = " ".join(str(w.render()) for w in screen.query(Label))
+        assert "Session mode" in labels and "session day" not in labels
+        screen.query_one("#set-grace", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen  # not saved
+        assert "between 1 and 8" in str(screen.query_one("#set-grace-msg", Static).render())
