@@ -44,7 +44,9 @@ class SessionModeScreen(JournalScreen):
     DEFAULT_CSS = """
     SessionModeScreen {
         align: center middle;
-        padding: 1 4;
+        /* small, so the checklist and its title fit whole at 80x24 (the box is
+           centred, 90 wide, on bigger terminals anyway) */
+        padding: 0 1;
     }
     SessionModeScreen #mode-box {
         width: 90;

@@ -630,3 +630,22 @@ async def test_settings_session_mode_hours_say_what_they_do_and_refuse_zero(
         await settle(pilot)
         assert app.screen is screen  # not saved
         assert "between 1 and 8" in str(screen.query_one("#set-grace-msg", Static).render())
+
+
+async def test_session_mode_checklist_fits_whole_at_80x24(journal: Journal) -> None:
+    from textual.widgets import SelectionList
+
+    from kapjournal.core import checklist
+    from kapjournal.screens.session_mode import SessionModeScreen
+
+    app = Harness(journal, SessionModeScreen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one(".mode--title").region.y >= 0  # the title was scrolled off
+        items = screen.query_one("#mode-checklist", SelectionList)
+        room = items.content_region.width - 4  # the tick box and its gap
+        longest = max(len(i.text) for i in checklist.items_for("home_supervised"))
+        assert longest <= room, (longest, room)  # no item cut with an ellipsis
+        start = screen.query_one("#mode-start")
+        assert start.region.bottom <= 23  # above the footer
