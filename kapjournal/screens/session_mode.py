@@ -83,8 +83,18 @@ class SessionModeScreen(JournalScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i,space", "type", "Write", show=True),
+        # One key, three meanings; check_action keeps the footer truthful.
+        Binding("escape", "stop_typing", "Stop writing (kept)"),
         Binding("escape", "leave", "Leave (locks)"),
+        Binding("escape", "back", "Back"),
     ]
+
+    HELP_LINES: ClassVar[dict[str, str]] = {
+        "type": "Write a fragment (after Start); Enter keeps it",
+        "stop_typing": "While writing: keep the fragment and stop writing",
+        "leave": "Leave session mode; the journal locks",
+        "back": "Before Start: go back (nothing is locked)",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -157,6 +167,7 @@ class SessionModeScreen(JournalScreen):
         self._update_status()
         self.set_interval(TICK_SECONDS, self.tick, name="session-mode-grace")
         self.app_touch()
+        self.refresh_bindings()
 
     def app_touch(self) -> None:
         touch = getattr(self.app, "touch", None)
@@ -194,6 +205,7 @@ class SessionModeScreen(JournalScreen):
         field = self.query_one("#mode-input", Input)
         field.display = True
         field.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#mode-input")
     def save_fragment(self, event: Input.Submitted) -> None:
@@ -209,16 +221,35 @@ class SessionModeScreen(JournalScreen):
             self._update_status()
         self.app_touch()
 
-    def action_leave(self) -> None:
+    def _typing(self) -> bool:
+        return self.started and self.query_one("#mode-input", Input).has_focus
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_typing":
+            return self._typing()
+        if action == "leave":
+            return self.started and not self._typing()
+        if action == "back":
+            return not self.started
+        return True
+
+    def action_stop_typing(self) -> None:
         field = self.query_one("#mode-input", Input)
-        if self.started and field.has_focus:
-            if field.value.strip():
-                guided.add_fragment(self.journal, field.value, self.session_id)
-                field.value = ""
-                self.fragments += 1
-                self._update_status()
-            field.display = False
-            self.set_focus(None)
+        if field.value.strip():
+            guided.add_fragment(self.journal, field.value, self.session_id)
+            field.value = ""
+            self.fragments += 1
+            self._update_status()
+        field.display = False
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_leave(self) -> None:
+        if self._typing():
+            self.action_stop_typing()
             return
         if not self.started:
             self.dismiss(None)

@@ -649,3 +649,33 @@ async def test_session_mode_checklist_fits_whole_at_80x24(journal: Journal) -> N
         assert longest <= room, (longest, room)  # no item cut with an ellipsis
         start = screen.query_one("#mode-start")
         assert start.region.bottom <= 23  # above the footer
+
+
+async def test_session_mode_footer_says_what_escape_does_now(journal: Journal) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from kapjournal.core.models import Entry
+    from kapjournal.screens.session_mode import SessionModeScreen
+
+    def escape_label() -> str:
+        (key,) = [k for k in app.screen.query(FooterKey) if k.key == "escape"]
+        return key.description
+
+    app = Harness(journal, SessionModeScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert escape_label() == "Back"  # before Start nothing locks
+        await pilot.press("enter")  # Start
+        await pilot.pause()
+        assert escape_label() == "Leave (locks)"
+        await pilot.press("i", *"blue", "escape")  # escape while writing keeps it
+        await pilot.pause()
+        assert app.screen is screen and app.locked == 0
+        assert [e.body for e in journal.all(Entry)] == ["blue"]
+        await pilot.press("i")
+        await pilot.pause()
+        assert escape_label() == "Stop writing (kept)"
+        await pilot.press("escape", "escape")  # stop writing, then leave
+        await pilot.pause()
+        assert app.locked == 1
