@@ -72,7 +72,10 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="summary"):
-            with TabPane("Summary", id="summary"), VerticalScroll(classes="review--pane"):
+            with (
+                TabPane("Summary", id="summary"),
+                VerticalScroll(id="summary-scroll", classes="review--pane"),
+            ):
                 yield Static(Text(clean(summary_text(self.doc))), id="summary-text")
             with TabPane("Timeline", id="timeline"), Horizontal(classes="review--pane"):
                 yield Tree("Sessions", id="timeline-tree")
@@ -98,6 +101,8 @@ class ReviewScreen(Screen[None]):
             node = tree.root.add(Text(clean_line(label)), data=("cycle", n), expand=n == 0)
             if n == 0:
                 self._fill(node, n)
+        # Arrow keys and page up/down scroll the summary straight away.
+        self.query_one("#summary-scroll", VerticalScroll).focus()
 
     def _fill(self, node: Any, index: int) -> None:
         if node.children:
@@ -120,6 +125,10 @@ class ReviewScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        # Move the focus into the tab shown, so the arrow keys work there at once (and a
+        # focus left behind in the hidden tab cannot switch back to it).
+        target = "#summary-scroll" if tab == "summary" else "#timeline-tree"
+        self.query_one(target).focus()
 
     def action_search(self) -> None:
         self.query_one(TabbedContent).active = "search"

@@ -65,3 +65,33 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         assert _text(screen.query_one("#search-detail", Static)) == ""
         await pilot.press("escape")
     assert list(cwd.iterdir()) == []  # review wrote nothing
+
+
+async def test_review_tab_keys_move_focus_into_the_tab(journal, tmp_path: Path):
+    """1 and 2 land in the tab's content: arrows work at once, and 1 leaves the timeline."""
+    fill(journal)
+    doc = read_document(render(build_document(journal, ExportOptions()), "json"))
+    journal.close()
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        tabs = screen.query_one(TabbedContent)
+        summary = screen.query_one("#summary-scroll")
+        assert app.focused is summary
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert summary.scroll_y > 0  # the summary scrolls without a Tab first
+
+        await pilot.press("2")
+        await pilot.pause()
+        tree = screen.query_one("#timeline-tree", Tree)
+        assert tabs.active == "timeline" and app.focused is tree
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "Choose an entry" not in _text(screen.query_one("#timeline-detail", Static))
+        assert tree.cursor_line == 2
+
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "summary" and app.focused is summary
