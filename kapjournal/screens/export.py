@@ -286,10 +286,13 @@ class ExportScreen(JournalScreen):
             self._status(err.user_message, error=True)
             return None
 
-    def _status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#export-status", Static).update(
-            Text(clean(text), style="bold red" if error else "")
-        )
+    def _status(self, text: str, *, error: bool = False, reveal: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(Text(clean(text), style="bold red" if error else ""))
+        if error or reveal:
+            # The status line sits below the long form: bring it (and the progress bar
+            # above it) into view, or a problem or the finished path goes unseen.
+            self.call_after_refresh(status.scroll_visible, animate=False)
 
     # -- hiding paragraphs ---------------------------------------------
 
@@ -409,7 +412,7 @@ class ExportScreen(JournalScreen):
                 if ok:
                     self._start(options, out, None, None, True)
                 else:
-                    self._status("Nothing was written.")
+                    self._status("Nothing was written.", reveal=True)
 
             self.app.push_screen(ConfirmPlaintext(str(out), cloud), confirmed)
             return
@@ -430,7 +433,7 @@ class ExportScreen(JournalScreen):
     ) -> None:
         self.query_one("#export-progress", ProgressBar).update(progress=0)
         slow = " (a passphrase takes a few seconds on purpose)" if passphrase else ""
-        self._status(f"Exporting…{slow}")
+        self._status(f"Exporting…{slow}", reveal=True)
         self._run_export(options, self._fmt(), out, recipient, passphrase, plaintext)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
@@ -481,7 +484,7 @@ class ExportScreen(JournalScreen):
         for selector in ("#export-pass1", "#export-pass2"):
             self.query_one(selector, Input).value = ""
         how = "encrypted" if message.encrypted else "NOT encrypted"
-        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.")
+        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.", reveal=True)
         self.notify("Export written.", timeout=4)
 
     @on(ExportFailedMsg)

@@ -189,3 +189,34 @@ def test_hide_paragraph_specs_use_short_ids_unless_a_prefix_is_shared() -> None:
     )
     assert known == {"bbbbbbbb33": frozenset({1})}
     assert unknown == ["aaaaaaaa:1", "cc:5"]  # ambiguous or unknown: kept as typed
+
+
+async def test_export_screen_shows_an_error_below_the_fold(journal, tmp_path: Path) -> None:
+    """At a normal terminal size the status line is below the form's fold; a failed
+    export (here: the file exists) must scroll it into view, not fail silently."""
+    fill(journal)
+    _, public = age.new_identity(datetime(2026, 1, 1, tzinfo=UTC))
+    out = tmp_path / "share.html.age"
+    out.write_bytes(b"an earlier export")
+    app = Harness(journal)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        form = screen.query_one("#export-form")
+        status = screen.query_one("#export-status", Static)
+        screen.query_one("#export-recipient", Input).value = public
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.pause()
+        assert not form.region.overlaps(status.region)  # starts out of view
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "already exists" in _text(screen, "#export-status")
+        assert form.region.contains_region(status.region)
+        assert out.read_bytes() == b"an earlier export"
+
+        out.unlink()
+        form.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "Saved" in _text(screen, "#export-status")
+        assert form.region.contains_region(status.region)  # where the file went, in view
