@@ -147,8 +147,12 @@ class ExportScreen(JournalScreen):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
+    # Below 100 columns the form narrows so the preview keeps room to be read.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
     DEFAULT_CSS = """
     ExportScreen #export-form { width: 58; padding: 0 1; }
+    ExportScreen.-narrow #export-form { width: 48; }
     ExportScreen #export-preview { width: 1fr; border-left: solid $primary; padding: 0 1; }
     ExportScreen .export--label { margin-top: 1; color: $text-muted; }
     ExportScreen #export-redact { height: 8; }

@@ -220,3 +220,20 @@ async def test_export_screen_shows_an_error_below_the_fold(journal, tmp_path: Pa
         await _settle(app, pilot)
         assert "Saved" in _text(screen, "#export-status")
         assert form.region.contains_region(status.region)  # where the file went, in view
+
+
+async def test_export_screen_leaves_the_preview_readable_at_80_columns(journal) -> None:
+    fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        # Was 58 + 20: the preview wrapped every two or three words.
+        assert screen.query_one("#export-preview").size.width >= 28
+        # The longest checkbox still fits in the narrower form.
+        form = screen.query_one("#export-form")
+        box = screen.query_one("#export-checkins")
+        assert box.region.right <= form.region.right
+    async with Harness(journal).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#export-form").outer_size.width == 58
