@@ -237,3 +237,22 @@ async def test_export_screen_leaves_the_preview_readable_at_80_columns(journal) 
     async with Harness(journal).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert pilot.app.screen.query_one("#export-form").outer_size.width == 58
+
+
+async def test_hide_paragraphs_text_is_readable_at_80_columns(journal) -> None:
+    """Each paragraph must be recognisable before it is ticked: at 80x24 the list had 20
+    columns and cut every paragraph after a dozen letters."""
+    fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        modal = app.screen
+        modal.query_one("#hide-filter", Input).value = "garden"
+        await pilot.pause()
+        paragraphs = modal.query_one("#hide-paragraphs", SelectionList)
+        assert paragraphs.size.width >= 30
+        # Wrapped, not cut: the list is taller than one line per paragraph.
+        assert paragraphs.virtual_size.height > paragraphs.option_count
+        entries = modal.query_one("#hide-entries")
+        assert entries.virtual_size.height == entries.option_count  # one line per entry
