@@ -40,7 +40,7 @@ from textual.widgets import (
 from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
-from kapjournal.core.export import FORMATS, default_filename, export_to_file
+from kapjournal.core.export import EXTENSIONS, FORMATS, default_filename, export_to_file
 from kapjournal.core.export.age import parse_recipient, synced_folder
 from kapjournal.core.export.model import (
     REDACTABLE,
@@ -165,6 +165,7 @@ class ExportScreen(JournalScreen):
     def compose(self) -> ComposeResult:
         settings = self.journal.settings()
         self._remembered = settings.therapist_recipient
+        self._suggested: str | None = None  # the file name last suggested (not typed)
         yield Header()
         with Horizontal():
             with VerticalScroll(id="export-form"):
@@ -247,10 +248,24 @@ class ExportScreen(JournalScreen):
         return str(self.query_one("#export-format", Select).value)
 
     def _suggest_path(self) -> None:
-        name = default_filename(
-            self._fmt(), self.journal.now().date(), encrypted=self._protection() != "plain"
-        )
-        self.query_one("#export-path", Input).value = str(Path.home() / name)
+        """Suggest a file name; a path the patient typed keeps its folder and name and
+        only gets the ending of the new format and protection."""
+        encrypted = self._protection() != "plain"
+        field = self.query_one("#export-path", Input)
+        typed = field.value.strip()
+        if typed and typed != self._suggested:
+            stem = typed[:-4] if typed.lower().endswith(".age") else typed
+            for ext in EXTENSIONS.values():
+                if stem.lower().endswith(ext):
+                    stem = stem[: -len(ext)]
+                    break
+            else:
+                return  # no known ending: leave what was typed alone
+            field.value = stem + EXTENSIONS[self._fmt()] + (".age" if encrypted else "")
+            return
+        name = default_filename(self._fmt(), self.journal.now().date(), encrypted=encrypted)
+        self._suggested = str(Path.home() / name)
+        field.value = self._suggested
 
     def _sync_protection(self) -> None:
         mode = self._protection()

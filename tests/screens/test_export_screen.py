@@ -256,3 +256,28 @@ async def test_hide_paragraphs_text_is_readable_at_80_columns(journal) -> None:
         assert paragraphs.virtual_size.height > paragraphs.option_count
         entries = modal.query_one("#hide-entries")
         assert entries.virtual_size.height == entries.option_count  # one line per entry
+
+
+async def test_export_screen_keeps_a_typed_file_name_when_format_changes(journal) -> None:
+    from textual.widgets import Select
+
+    fill(journal)
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        path = screen.query_one("#export-path", Input)
+        assert path.value.endswith(".html.age")  # the suggestion follows the choices
+        screen.query_one("#export-format", Select).value = "md"
+        await pilot.pause()
+        assert "kapjournal-export-" in path.value and path.value.endswith(".md.age")
+        path.value = "/somewhere/for-dr-k.md.age"
+        screen.query_one("#export-format", Select).value = "json"
+        await pilot.pause()
+        assert path.value == "/somewhere/for-dr-k.json.age"  # folder and name kept
+        screen.query_one("#protect-plain", RadioButton).value = True
+        await pilot.pause()
+        assert path.value == "/somewhere/for-dr-k.json"
+        path.value = "/somewhere/notes-for-thursday"
+        screen.query_one("#export-format", Select).value = "html"
+        await pilot.pause()
+        assert path.value == "/somewhere/notes-for-thursday"  # no known ending: untouched
