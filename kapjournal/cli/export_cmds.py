@@ -40,6 +40,14 @@ def _ask_export_passphrase(path: Path | None) -> str:
         click.echo("The two passphrases differ; please try again.", err=True)
 
 
+def _refuse_existing(path: Path, force: bool) -> None:
+    if not force and path.expanduser().is_file():
+        raise InvalidInput(
+            f"{path} already exists; choose another name with -o, or pass --force to "
+            "replace it (nothing was written)."
+        )
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
@@ -139,6 +147,7 @@ def export(
     if output is not None:
         from kapjournal.core.export.age import check_target
 
+        _refuse_existing(output, force)
         check_target(output, overwrite=force)
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
@@ -195,6 +204,7 @@ def export(
         passphrase = _ask_export_passphrase(phrase_file) if by_phrase else None
         encrypted = not plaintext
         out = output or Path(default_filename(fmt, journal.now().date(), encrypted=encrypted))
+        _refuse_existing(out, force)
         cloud = synced_folder(out)
         if cloud:
             click.echo(

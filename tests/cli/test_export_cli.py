@@ -189,3 +189,16 @@ def test_cli_export_checks_target_before_unlocking(vault, tmp_path) -> None:
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     assert "Passphrase" not in result.stderr  # failed before asking for the vault passphrase
+
+
+def test_cli_export_existing_file_points_to_force(vault, passphrase_file, tmp_path) -> None:
+    out = tmp_path / "e.md"
+    out.write_text("last week's export")
+    args = [*base(vault, passphrase_file), "export", "--format", "md", "--plaintext"]
+    refused = run([*args, "-o", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert out.read_text() == "last week's export"
+    replaced = run([*args, "--force", "-o", str(out)])
+    assert replaced.exit_code == 0, replaced.output
+    assert "## Summary" in out.read_text()
