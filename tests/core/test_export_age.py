@@ -119,3 +119,12 @@ def test_identity_file_round_trip(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="does not contain"):
         age.read_identity_file(tmp_path / "bad.txt")
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+def test_review_of_an_encrypted_html_export_says_it_is_not_json() -> None:
+    from kapjournal.core.export.review import open_export_bytes
+
+    secret, public = _keypair()
+    ct = age.encrypt(b"<!DOCTYPE html>\n<html><body>summary</body></html>", recipient=public)
+    with pytest.raises(ReviewFileInvalid, match="HTML or Markdown export"):
+        open_export_bytes(ct, identities=[secret])

@@ -52,7 +52,8 @@ def open_export_bytes(
                 raise ReviewFileInvalid("This export is protected by a passphrase.")
             passphrase = ask_passphrase()
         data = age.decrypt(data, identities=identities, passphrase=passphrase)
-    elif data.lstrip()[:1] in (b"<", b"#"):
+    # Checked after decrypting too: an encrypted HTML export is the likeliest mix-up.
+    if data.lstrip()[:1] in (b"<", b"#"):
         raise ReviewFileInvalid(
             "This looks like an HTML or Markdown export; review mode opens JSON exports "
             "(ask for one made with --format json)."
