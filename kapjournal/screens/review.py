@@ -57,7 +57,7 @@ class ReviewScreen(Screen[None]):
     ReviewScreen .review--pane { height: 1fr; }
     ReviewScreen #timeline-tree { width: 45%; }
     ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
-    ReviewScreen #search-results { height: 12; }
+    ReviewScreen #search-results { height: auto; max-height: 40%; }
     ReviewScreen #search-count { height: auto; padding: 0 1; color: $text-muted; }
     """
 

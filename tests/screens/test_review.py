@@ -95,3 +95,21 @@ async def test_review_tab_keys_move_focus_into_the_tab(journal, tmp_path: Path):
         await pilot.press("1")
         await pilot.pause()
         assert tabs.active == "summary" and app.focused is summary
+
+
+async def test_review_search_leaves_room_to_read_at_80x24(journal) -> None:
+    """A few matches take a few lines; the rest of the screen shows the match itself."""
+    fill(journal)
+    doc = read_document(render(build_document(journal, ExportOptions()), "json"))
+    journal.close()
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"garden")
+        await pilot.pause()
+        screen = app.screen
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count == 1
+        detail = screen.query_one("#search-detail", Static).parent
+        assert detail is not None and detail.size.height >= 8  # was 4 beside 12 empty rows
+        assert results.outer_size.height <= 4
