@@ -218,3 +218,15 @@ def test_model_yes_no_answers_read_as_words_in_every_readable_format(journal) ->
         assert "False" not in text, fmt
         line = next(x for x in text.splitlines() if "sleep through" in x)
         assert "no" in line.replace(question, ""), (fmt, line)
+
+
+def test_model_insights_only_claims_nothing_about_packs(journal, sample) -> None:
+    """With no entries shared, a table of dashes would tell the clinician no pack was done."""
+    from kapjournal.core.export import render
+
+    full = build_document(journal, ExportOptions())
+    assert any(any(r.done.values()) for r in full.pack_rows)  # the sample did some packs
+    doc = build_document(journal, ExportOptions(insights_only=True))
+    assert doc.pack_rows == ()
+    for fmt in ("html", "md"):
+        assert "Reflection packs completed" not in render(doc, fmt).decode()

@@ -463,6 +463,10 @@ class ExportDocument:
 
     @functools.cached_property
     def pack_rows(self) -> tuple[PackRow, ...]:
+        if self.insights_only:
+            # No entries are shared, so nothing can be said about which packs were done
+            # (a table of dashes would tell the clinician that none were).
+            return ()
         done: dict[str, set[str]] = defaultdict(set)
         for e in self.entries:
             if e.pack_id in CYCLE_PACKS:
