@@ -230,3 +230,19 @@ def test_model_insights_only_claims_nothing_about_packs(journal, sample) -> None
     assert doc.pack_rows == ()
     for fmt in ("html", "md"):
         assert "Reflection packs completed" not in render(doc, fmt).decode()
+
+
+def test_model_session_without_side_effect_ratings_says_not_recorded(journal, sample) -> None:
+    """'none' would tell the clinician there were no side effects; nobody rated them."""
+    from kapjournal.core.export import render
+    from kapjournal.core.models import Session, new_id
+
+    session = Session(id=new_id(), started_at=T0 + timedelta(days=10), route="im", dose_value="0.5")
+    journal.save(session)
+    doc = build_document(journal, ExportOptions())
+    rows = {r.session.id: r for r in doc.session_rows}
+    assert rows[session.id].side_effects == ("not recorded",)
+    assert doc.session_rows[2].side_effects == ()  # rated, all mild: "none"
+    for fmt in ("html", "md"):
+        text = render(doc, fmt).decode()
+        assert "not recorded" in text and "none" in text

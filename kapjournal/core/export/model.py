@@ -608,7 +608,13 @@ def _dose_text(s: Session) -> str:
     return f"{s.dose_value} {unit}".strip()
 
 
+#: Shown for a session logged without any side-effect ratings.
+NOT_RECORDED = "not recorded"
+
+
 def _notable_side_effects(s: Session) -> tuple[str, ...]:
+    if not s.side_effects and not s.side_effect_other:
+        return (NOT_RECORDED,)  # nothing rated is not the same as "none"
     out = []
     for name, rating in sorted(s.side_effects.items()):
         if isinstance(rating, int) and rating >= 2:
