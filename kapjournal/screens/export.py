@@ -41,7 +41,7 @@ from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
 from kapjournal.core.export import EXTENSIONS, FORMATS, default_filename, export_to_file
-from kapjournal.core.export.age import parse_recipient, synced_folder
+from kapjournal.core.export.age import check_target, parse_recipient, synced_folder
 from kapjournal.core.export.model import (
     REDACTABLE,
     ExportOptions,
@@ -53,6 +53,7 @@ from kapjournal.core.export.plaintext import counts_line, summary_text
 from kapjournal.core.models import Entry, Session
 from kapjournal.core.sanitize import clean
 from kapjournal.screens.base import JournalScreen
+from kapjournal.screens.confirm import ConfirmModal
 
 CONFIRM_WORD = "plaintext"
 STAGES = ("Reading the journal", "Selecting insights", "Building the summary", "Rendering")
@@ -414,17 +415,50 @@ class ExportScreen(JournalScreen):
             if not path_text:
                 raise InvalidInput("Choose where to save the export.")
             out = Path(path_text).expanduser()
+            check_target(out)  # an existing file or a missing folder, before any question
         except KapError as err:
             self._status(err.user_message, error=True)
             return
         cloud = synced_folder(out)
-        if recipient and self._remembered and recipient != self._remembered:
-            self.notify(
-                "This key differs from the one you used last time. "
-                "Check with your therapist that it is theirs.",
-                severity="warning",
-                timeout=10,
+        if recipient and recipient != self._remembered:
+            # A key not used before: show all of it and ask (SECURITY.md: exports).
+            if self._remembered:
+                message = (
+                    "This key differs from the one you used last time.\n\n"
+                    f"Before:\n{self._remembered}\n\nNow:\n{recipient}\n\n"
+                    "Check with your therapist that the new key is theirs before sending."
+                )
+            else:
+                message = (
+                    f"The export will be encrypted to this key:\n\n{recipient}\n\n"
+                    "Check with your therapist that it is theirs (reading the last few "
+                    "characters together is enough). kapjournal remembers it for next time."
+                )
+
+            def key_checked(ok: bool | None) -> None:
+                if ok:
+                    self._go(options, out, recipient, passphrase, mode, cloud)
+                else:
+                    self._status("Nothing was written.", reveal=True)
+
+            self.app.push_screen(
+                ConfirmModal(
+                    "Encrypt to this key?", clean(message), yes="Yes, it is my therapist's"
+                ),
+                key_checked,
             )
+            return
+        self._go(options, out, recipient, passphrase, mode, cloud)
+
+    def _go(
+        self,
+        options: ExportOptions,
+        out: Path,
+        recipient: str | None,
+        passphrase: str | None,
+        mode: str,
+        cloud: str | None,
+    ) -> None:
         if mode == "plain":
 
             def confirmed(ok: bool | None) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Input, RadioButton, SelectionList, Static
 
 from kapjournal.core.export import age
 from kapjournal.core.journal import Journal
+from kapjournal.screens.confirm import ConfirmModal
 from kapjournal.screens.export import ConfirmPlaintext, ExportScreen
 from tests.export_sample import PRIVATE_TEXT, fill
 
@@ -56,9 +57,43 @@ async def test_export_screen_preview_and_encrypted_export(journal, tmp_path: Pat
         screen.query_one("#export-recipient", Input).value = public
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
+        # A key used for the first time is shown in full and needs a yes.
+        assert isinstance(app.screen, ConfirmModal)
+        assert public in str(app.screen.query_one("#confirm-message", Static).render())
+        await pilot.press("y")
+        await _settle(app, pilot)
         assert "Saved" in _text(screen, "#export-status"), _text(screen, "#export-status")
         assert out.read_bytes().startswith(age.AGE_MAGIC)
     assert journal.settings().therapist_recipient == public
+
+
+async def test_export_screen_changed_key_needs_a_yes(journal, tmp_path: Path) -> None:
+    fill(journal)
+    _, old = age.new_identity(datetime(2026, 1, 1, tzinfo=UTC))
+    _, new = age.new_identity(datetime(2026, 1, 2, tzinfo=UTC))
+    journal.save_settings(journal.settings().replace(therapist_recipient=old))
+    out = tmp_path / "share.html.age"
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        assert screen.query_one("#export-recipient", Input).value == old
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")  # the remembered key: no question
+        await _settle(app, pilot)
+        assert "Saved" in _text(screen, "#export-status") and out.exists()
+        out.unlink()
+
+        screen.query_one("#export-recipient", Input).value = new
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        message = str(app.screen.query_one("#confirm-message", Static).render())
+        assert old in message and new in message and "differs" in message
+        await pilot.press("escape")  # no: nothing is written, the old key stays
+        await _settle(app, pilot)
+        assert app.screen is screen and not out.exists()
+        assert "Nothing was written" in _text(screen, "#export-status")
+    assert journal.settings().therapist_recipient == old
 
 
 async def test_export_screen_plaintext_needs_typed_confirmation(journal, tmp_path: Path) -> None:
@@ -217,6 +252,8 @@ async def test_export_screen_shows_an_error_below_the_fold(journal, tmp_path: Pa
         form.scroll_home(animate=False)
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        await pilot.press("y")  # yes, this new key is the therapist's
         await _settle(app, pilot)
         assert "Saved" in _text(screen, "#export-status")
         assert form.region.contains_region(status.region)  # where the file went, in view
