@@ -318,3 +318,34 @@ async def test_export_screen_keeps_a_typed_file_name_when_format_changes(journal
         screen.query_one("#export-format", Select).value = "html"
         await pilot.pause()
         assert path.value == "/somewhere/notes-for-thursday"  # no known ending: untouched
+
+
+async def test_export_screen_passphrase_export(journal, tmp_path: Path) -> None:
+    fill(journal)
+    out = tmp_path / "share.json.age"
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        screen.query_one("#protect-pass", RadioButton).value = True
+        await pilot.pause()
+        assert screen.query_one("#export-pass1", Input).display
+        assert not screen.query_one("#export-recipient", Input).display
+        screen.query_one("#export-path", Input).value = str(out)
+        screen.query_one("#export-pass1", Input).value = "short"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "at least 8" in _text(screen, "#export-status") and not out.exists()
+        screen.query_one("#export-pass1", Input).value = "shared in person"
+        screen.query_one("#export-pass2", Input).value = "shared in persn"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "differ" in _text(screen, "#export-status") and not out.exists()
+        # Nothing typed was lost to the mistakes.
+        assert screen.query_one("#export-pass1", Input).value == "shared in person"
+        screen.query_one("#export-pass2", Input).value = "shared in person"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert "Saved" in _text(screen, "#export-status")
+        assert screen.query_one("#export-pass1", Input).value == ""  # not kept on screen
+    assert age.inspect_header(out.read_bytes()).needs_passphrase  # scrypt, not a key
+    assert journal.settings().therapist_recipient == ""  # a passphrase is never remembered
