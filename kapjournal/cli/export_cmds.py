@@ -26,15 +26,32 @@ _REDACTABLE = (
 )
 
 
+def _prompt_secret(prompt: str) -> str:
+    """Ask without echo; input that ends (no terminal, Ctrl-D) is a calm error, not 'Aborted!'."""
+    import getpass
+    import warnings
+
+    with warnings.catch_warnings():
+        # Python's own warning (with a file path) when there is no terminal to hide input on.
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        try:
+            return str(click.prompt(prompt, hide_input=True, err=True))
+        except click.Abort:
+            raise InvalidInput(
+                "No passphrase was typed, so nothing was done. In scripts, give it with "
+                "--age-passphrase-file FILE."
+            ) from None
+
+
 def _ask_export_passphrase(path: Path | None) -> str:
     if path is not None:
         return read_passphrase_file(path)
     while True:
-        first = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+        first = _prompt_secret("Passphrase for the export")
         if len(first) < 8:
             click.echo("Please use at least 8 characters (a few words work well).", err=True)
             continue
-        second = str(click.prompt("Repeat it", hide_input=True, err=True))
+        second = _prompt_secret("Repeat it")
         if first == second:
             return first
         click.echo("The two passphrases differ; please try again.", err=True)
@@ -280,7 +297,7 @@ def review(file: Path, identity: Path | None, phrase_file: Path | None, as_text:
         if phrase_file is not None:
             secret = read_passphrase_file(phrase_file)
         else:
-            secret = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+            secret = _prompt_secret("Passphrase for the export")
         click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)
         return secret
 
