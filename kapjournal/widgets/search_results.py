@@ -33,12 +33,17 @@ def render_result(result: SearchResult, *, hide_text: bool = False) -> Text:
         head.append(f"  {label}", style="italic")
     if hide_text:
         head.append("  (title hidden)", style="dim")
-        return Text("\n").join([head, Text("  (excerpt hidden: privacy mode)", style="dim")])
-    head.append("  " + clean_line(result.first_line))
-    snippet = Text("  " + clean(result.snippet), overflow="ellipsis", no_wrap=True)
+        hidden = Text("  (excerpt hidden: privacy mode)", style="dim")
+        return Text("\n").join([head, hidden])
+    snippet_text = clean(result.snippet)
+    line = clean_line(result.first_line)
+    # An untitled entry's first line is usually where its snippet starts: say it once.
+    if not snippet_text.lstrip("\u2026 ").startswith(line[:30].rstrip("\u2026")):
+        head.append("  " + line)
+    snippet = Text("  " + snippet_text, overflow="ellipsis", no_wrap=True)
     for start, end in result.spans:
         snippet.stylize("reverse bold", start + 2, end + 2)
-    return Text("\n").join([head, snippet])
+    return Text("\n").join([head, snippet])  # one line each: see the CSS below
 
 
 class SearchResults(OptionList):
@@ -49,6 +54,8 @@ class SearchResults(OptionList):
         height: 1fr;
         border: none;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 

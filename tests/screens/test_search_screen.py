@@ -165,3 +165,41 @@ async def test_search_screen_privacy_mode_hides_titles_and_excerpts(filled: Jour
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TimelineScreen)
+
+
+def _result(first_line: str, snippet: str) -> Any:
+    from datetime import UTC, datetime
+
+    from kapjournal.core.index import SearchResult
+
+    return SearchResult(
+        id="a" * 32, kind="entry", entry_id="a" * 32, created=datetime(2026, 11, 4, tzinfo=UTC),
+        first_line=first_line, session_no=1, session_id=None, route=None, snippet=snippet,
+        spans=((0, 6),), score=-1.0,
+    )  # fmt: skip
+
+
+def test_search_result_says_an_untitled_first_line_once() -> None:
+    from kapjournal.widgets.search_results import render_result
+
+    body = "Walked by the river after work. Noticed the light on the water"
+    text = render_result(_result(body[:50] + "\u2026", body + "\u2026"))
+    head, snippet = text.plain.split("\n")
+    assert "Walked" not in head and snippet.strip().startswith("Walked by the river")
+    titled = render_result(_result("River walk", body))
+    assert "River walk" in titled.plain.split("\n")[0]
+    inside = render_result(_result("Walked by the river", "\u2026the river after work"))
+    assert "Walked by the river" in inside.plain.split("\n")[0]
+
+
+async def test_search_results_stay_two_lines_each_in_a_narrow_list(filled: Journal) -> None:
+    filled.add_entry("river " + "long words that go on " * 20)
+    app = Harness(filled)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"river")
+        await settle(app, pilot)
+        results = app.screen.query_one(SearchResults)
+        assert len(results.results) == 3
+        # Three results of two lines each (no wrapping), and nothing else in the list.
+        assert results.virtual_size.height == 6

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input, RadioButton, Static, TextArea
@@ -32,6 +35,18 @@ async def settle(app: HarnessApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+@contextlib.asynccontextmanager
+async def opened(
+    journal: Journal, screen: TimelineScreen, size: tuple[int, int] = (100, 40)
+) -> AsyncIterator[tuple[HarnessApp, Any, TimelineScreen]]:
+    """The harness app showing ``screen``, settled: ``(app, pilot, screen)``."""
+    app = HarnessApp(journal, screen)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        yield app, pilot, app.screen
+
+
 def index_of(screen: TimelineScreen, ref: str, kind: str | None = None) -> int:
     assert screen.timeline is not None
     for i, row in enumerate(screen.timeline.rows()):
@@ -41,11 +56,7 @@ def index_of(screen: TimelineScreen, ref: str, kind: str | None = None) -> int:
 
 
 async def test_timeline_screen_lists_sessions_in_order(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         rows = screen.query_one(RowList).rows
         sessions = [r.text for r in rows if r.style == "session"]
         assert [s.split(" · ")[0] for s in sessions] == ["Session 1", "Session 2", "Session 3"]
@@ -54,11 +65,7 @@ async def test_timeline_screen_lists_sessions_in_order(tl_journal: Journal) -> N
 
 
 async def test_timeline_screen_keyboard_navigation(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         rows = screen.query_one(RowList)
         assert rows.cursor == 0
         await pilot.press("j", "j", "down")
@@ -84,11 +91,7 @@ async def test_timeline_screen_mouse_click_highlights_then_opens(
 
     # Without the editor feature, enter opens the read view.
     monkeypatch.setattr(timeline_module, "editor_screen_class", lambda: None)
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         target = index_of(screen, IDS["e_quiet"], "entry")
         await pilot.click(RowList, offset=(5, target))
         assert screen.query_one(RowList).cursor == target
@@ -103,11 +106,7 @@ async def test_timeline_screen_mouse_click_highlights_then_opens(
 
 
 async def test_timeline_screen_mark_selected_passage(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["e_lozenge"], "entry"))
         await pilot.press("m")
         await pilot.pause()
@@ -132,11 +131,7 @@ async def test_timeline_screen_mark_selected_passage(tl_journal: Journal) -> Non
 
 
 async def test_timeline_screen_mark_whole_entry(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["e_sleep"], "entry"))
         await pilot.press("m")
         await pilot.pause()
@@ -151,11 +146,7 @@ async def test_timeline_screen_mark_whole_entry(tl_journal: Journal) -> None:
 
 
 async def test_timeline_screen_mark_on_session_row_explains(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["s2"], "session"))
         await pilot.press("m")
         await pilot.pause()
@@ -164,11 +155,7 @@ async def test_timeline_screen_mark_on_session_row_explains(tl_journal: Journal)
 
 
 async def test_timeline_screen_follow_up_and_bring(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["i_quiet"], "insight"))
         await pilot.press("u")
         await pilot.pause()
@@ -189,11 +176,7 @@ async def test_timeline_screen_follow_up_and_bring(tl_journal: Journal) -> None:
 
 
 async def test_timeline_screen_flag_entry_as_question(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["e_lozenge"], "entry"))
         await pilot.press("b")
         await settle(app, pilot)
@@ -201,11 +184,7 @@ async def test_timeline_screen_flag_entry_as_question(tl_journal: Journal) -> No
 
 
 async def test_timeline_screen_filter_bar(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         await pilot.press("slash")
         bar = screen.query_one("#tl-filter", Input)
         assert bar.has_focus
@@ -220,11 +199,7 @@ async def test_timeline_screen_filter_bar(tl_journal: Journal) -> None:
 
 
 async def test_timeline_screen_filter_since_session_and_bad_input(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         before = list(screen.query_one(RowList).rows)
         await pilot.press("slash", *"banana", "enter")
         await settle(app, pilot)
@@ -245,11 +220,7 @@ async def test_timeline_screen_filter_since_session_and_bad_input(tl_journal: Jo
 
 
 async def test_timeline_screen_insights_only_toggle(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         await pilot.press("i")
         await settle(app, pilot)
         styles = [r.style for r in screen.query_one(RowList).rows]
@@ -262,10 +233,7 @@ async def test_timeline_screen_insights_only_toggle(tl_journal: Journal) -> None
 
 
 async def test_timeline_screen_charts_toggle_and_field(tl_journal: Journal) -> None:
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
+    async with opened(tl_journal, TimelineScreen(), (80, 24)) as (app, pilot, screen):
         charts = screen.query_one("#tl-charts")
         assert not charts.display or not charts.has_class("-shown")  # small terminal
         await pilot.press("c")
@@ -277,10 +245,8 @@ async def test_timeline_screen_charts_toggle_and_field(tl_journal: Journal) -> N
 
 
 async def test_timeline_screen_empty_journal(journal: Journal) -> None:
-    app = HarnessApp(journal, TimelineScreen())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        rows = app.screen.query_one(RowList).rows
+    async with opened(journal, TimelineScreen(), (80, 24)) as (app, pilot, screen):
+        rows = screen.query_one(RowList).rows
         assert len(rows) == 1 and "Nothing here yet" in rows[0].text
         await pilot.press("m", "u", "b", "enter")  # nothing to act on: no crash
         await settle(app, pilot)
@@ -299,11 +265,7 @@ async def test_timeline_screen_enter_uses_editor_when_installed(
             self.entry = entry
 
     monkeypatch.setattr(timeline_module, "editor_screen_class", lambda: FakeEditor)
-    app = HarnessApp(tl_journal, TimelineScreen())
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(tl_journal, TimelineScreen()) as (app, pilot, screen):
         screen.query_one(RowList).move_to(index_of(screen, IDS["e_quiet"], "entry"))
         await pilot.press("enter")
         await pilot.pause()
@@ -330,11 +292,7 @@ async def test_timeline_screen_large_journal_stays_light_on_the_ui_thread(journa
         for n in range(3_000):
             when = start + timedelta(hours=4 * n)
             journal.save(Entry(id=f"{n + 10**6:032x}", created=when, modified=when, body=f"e{n}"))
-    app = HarnessApp(journal, TimelineScreen())
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
+    async with opened(journal, TimelineScreen(), (100, 30)) as (app, pilot, screen):
         rows = screen.query_one(RowList)
         assert len(rows.rows) == 3_060
         # The list is virtual: showing 3,000+ rows is a few milliseconds of UI work
