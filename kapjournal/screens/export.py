@@ -36,6 +36,7 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
+from textual.worker import Worker, WorkerState
 
 from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.dates import parse_when
@@ -167,6 +168,7 @@ class ExportScreen(JournalScreen):
         settings = self.journal.settings()
         self._remembered = settings.therapist_recipient
         self._suggested: str | None = None  # the file name last suggested (not typed)
+        self._export_worker: Worker[None] | None = None
         yield Header()
         with Horizontal():
             with VerticalScroll(id="export-form"):
@@ -366,6 +368,8 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-preview-btn")
     def action_preview(self) -> None:
+        if self._exporting():  # the preview shares the export's worker group
+            return
         options = self._checked_options()
         if options is None:
             return
@@ -396,6 +400,8 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-go")
     def action_export(self) -> None:
+        if self._exporting():
+            return
         try:
             options = self.options()
             mode = self._protection()
@@ -487,7 +493,17 @@ class ExportScreen(JournalScreen):
         self.query_one("#export-progress", ProgressBar).update(progress=0)
         slow = " (a passphrase takes a few seconds on purpose)" if passphrase else ""
         self._status(f"Exporting…{slow}", reveal=True)
-        self._run_export(options, self._fmt(), out, recipient, passphrase, plaintext)
+        self._export_worker = self._run_export(
+            options, self._fmt(), out, recipient, passphrase, plaintext
+        )
+
+    def _exporting(self) -> bool:
+        """True while an export is being written (a second one would race it)."""
+        worker = self._export_worker
+        if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            self.notify("The export is still being written; one moment.", timeout=4)
+            return True
+        return False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _run_export(

@@ -349,3 +349,43 @@ async def test_export_screen_passphrase_export(journal, tmp_path: Path) -> None:
         assert screen.query_one("#export-pass1", Input).value == ""  # not kept on screen
     assert age.inspect_header(out.read_bytes()).needs_passphrase  # scrypt, not a key
     assert journal.settings().therapist_recipient == ""  # a passphrase is never remembered
+
+
+async def test_export_screen_second_export_while_writing_is_held_back(
+    journal, tmp_path: Path, monkeypatch
+) -> None:
+    """An impatient second ctrl+s (or F5) must not start a race that ends in a red
+    'already exists; nothing was written' over an export that did succeed."""
+    import threading
+
+    import kapjournal.screens.export as export_screen
+
+    fill(journal)
+    release = threading.Event()
+    real = export_screen.export_to_file
+
+    def held(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_screen, "export_to_file", held)
+    out = tmp_path / "share.html"
+    app = Harness(journal)
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = app.screen
+        screen.query_one("#protect-plain", RadioButton).value = True
+        await pilot.pause()
+        screen.query_one("#export-path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#confirm-word", Input).value = "plaintext"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("ctrl+s", "f5")  # while the first is still being written
+        await pilot.pause()
+        assert app.screen is screen  # no second confirmation was asked for
+        release.set()
+        await _settle(app, pilot)
+        assert "Saved" in _text(screen, "#export-status"), _text(screen, "#export-status")
+        assert out.exists()
