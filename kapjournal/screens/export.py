@@ -146,7 +146,7 @@ class ExportScreen(JournalScreen):
         Binding("f5", "preview", "Preview"),
         Binding("ctrl+s", "export", "Export"),
         Binding("f6", "hide_paragraphs", "Hide paragraphs"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
     ]
 
     # Below 100 columns the form narrows so the preview keeps room to be read.
@@ -496,6 +496,11 @@ class ExportScreen(JournalScreen):
         self._export_worker = self._run_export(
             options, self._fmt(), out, recipient, passphrase, plaintext
         )
+
+    def action_back(self) -> None:
+        # Leaving mid-export would hide whether it worked (and not remember the key).
+        if not self._exporting():
+            self.app.pop_screen()
 
     def _exporting(self) -> bool:
         """True while an export is being written (a second one would race it)."""
