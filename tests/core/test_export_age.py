@@ -126,5 +126,6 @@ def test_review_of_an_encrypted_html_export_says_it_is_not_json() -> None:
 
     secret, public = _keypair()
     ct = age.encrypt(b"<!DOCTYPE html>\n<html><body>summary</body></html>", recipient=public)
-    with pytest.raises(ReviewFileInvalid, match="HTML or Markdown export"):
+    with pytest.raises(ReviewFileInvalid, match="HTML or Markdown export") as err:
         open_export_bytes(ct, identities=[secret])
+    assert "age -d" in str(err.value)  # the therapist learns how to open it after all

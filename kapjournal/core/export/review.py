@@ -44,7 +44,8 @@ def open_export_bytes(
     ask_passphrase: Callable[[], str] | None = None,
 ) -> ExportDocument:
     """Decrypt (when age) and parse an export held in memory."""
-    if age.is_age(data):
+    encrypted = age.is_age(data)
+    if encrypted:
         header = age.inspect_header(data)
         passphrase = None
         if header.needs_passphrase:
@@ -54,9 +55,16 @@ def open_export_bytes(
         data = age.decrypt(data, identities=identities, passphrase=passphrase)
     # Checked after decrypting too: an encrypted HTML export is the likeliest mix-up.
     if data.lstrip()[:1] in (b"<", b"#"):
+        how = (
+            " To read this one, decrypt it with an age tool, e.g. "
+            "'age -d -i therapist.key -o export.html FILE', and open the result (that copy "
+            "is not encrypted: delete it when you are done)."
+            if encrypted
+            else " Open this one in a browser or text viewer."
+        )
         raise ReviewFileInvalid(
             "This looks like an HTML or Markdown export; review mode opens JSON exports "
-            "(ask for one made with --format json)."
+            "(ask for one made with --format json)." + how
         )
     return read_document(data)
 
