@@ -129,3 +129,26 @@ def test_review_of_an_encrypted_html_export_says_it_is_not_json() -> None:
     with pytest.raises(ReviewFileInvalid, match="HTML or Markdown export") as err:
         open_export_bytes(ct, identities=[secret])
     assert "age -d" in str(err.value)  # the therapist learns how to open it after all
+
+
+def test_review_mixed_up_files_are_named(tmp_path: Path) -> None:
+    """Key and export swapped, or a vault given: say which file is which."""
+    from kapjournal.core.export.review import load_export
+
+    text, public = age.new_identity(NOW)
+    key = tmp_path / "therapist.key"
+    key.write_text(text)
+    export = tmp_path / "visit.json.age"
+    export.write_bytes(age.encrypt(b"{}", recipient=public))
+    with pytest.raises(InvalidInput, match="encrypted export, not a key file"):
+        load_export(key, identity=export)
+    with pytest.raises(ReviewFileInvalid, match="age key file, not an export"):
+        load_export(key)
+    vault = tmp_path / "journal.kapj"
+    vault.write_bytes(b"SQLite format 3\x00" + bytes(200))
+    with pytest.raises(ReviewFileInvalid, match="not an export"):
+        load_export(vault)
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    with pytest.raises(InvalidInput, match="not an age key file"):
+        load_export(export, identity=binary)

@@ -173,9 +173,20 @@ def read_identity_file(path: Path) -> list[str]:
     try:
         if path.stat().st_size > MAX_HEADER:
             raise InvalidInput(f"{path} is too large to be an age key file.")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         raise InvalidInput(f"Cannot read the age key file {path}.") from None
+    if is_age(raw):
+        raise InvalidInput(
+            f"{path} is an encrypted export, not a key file: give the export first and "
+            "your key file after --identity."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{path} is not an age key file (it should hold a line AGE-SECRET-KEY-1...)."
+        ) from None
     keys = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("AGE-SECRET-KEY-")]
     if not keys:
         raise InvalidInput(f"{path} does not contain an age secret key (AGE-SECRET-KEY-1...).")

@@ -44,6 +44,16 @@ def open_export_bytes(
     ask_passphrase: Callable[[], str] | None = None,
 ) -> ExportDocument:
     """Decrypt (when age) and parse an export held in memory."""
+    if b"AGE-SECRET-KEY-1" in data[: age.MAX_HEADER]:
+        raise ReviewFileInvalid(
+            "This is an age key file, not an export: give it with --identity, and the "
+            "export file first (kapjournal review EXPORT --identity KEYFILE)."
+        )
+    if data.startswith(b"SQLite format 3\x00"):
+        raise ReviewFileInvalid(
+            "This is a database (a kapjournal vault?), not an export. Review mode opens "
+            "files made with 'kapjournal export --format json'."
+        )
     encrypted = age.is_age(data)
     if encrypted:
         header = age.inspect_header(data)
