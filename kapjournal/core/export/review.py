@@ -44,7 +44,8 @@ def open_export_bytes(
     ask_passphrase: Callable[[], str] | None = None,
 ) -> ExportDocument:
     """Decrypt (when age) and parse an export held in memory."""
-    if b"AGE-SECRET-KEY-1" in data[: age.MAX_HEADER]:
+    head = data[: age.MAX_HEADER]
+    if not head.lstrip().startswith(b"{") and b"AGE-SECRET-KEY-1" in head:
         raise ReviewFileInvalid(
             "This is an age key file, not an export: give it with --identity, and the "
             "export file first (kapjournal review EXPORT --identity KEYFILE)."
