@@ -3,8 +3,9 @@
 | key | action |
 |-----|--------|
 | f5 | Preview the selection (counts and the first page) |
-| ctrl+s | Write the export |
-| escape | Back |
+| ctrl+s | Write the export (a new or changed therapist key is confirmed first) |
+| f6 | Pick paragraphs and answers to hide ("Choose…") |
+| escape | Back (waits while an export is being written) |
 
 Building, rendering, encrypting (scrypt for a passphrase is slow on purpose)
 and writing all run in a worker; the screen shows the stage as it goes.
