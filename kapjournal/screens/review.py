@@ -55,6 +55,8 @@ class ReviewScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ReviewScreen .review--pane { height: 1fr; }
+    ReviewScreen #summary-alert { border: heavy $error; color: $error; padding: 0 1;
+        margin-bottom: 1; }
     ReviewScreen #timeline-tree { width: 45%; }
     ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
     ReviewScreen #search-results { height: auto; max-height: 40%; }
@@ -76,6 +78,7 @@ class ReviewScreen(Screen[None]):
                 TabPane("Summary", id="summary"),
                 VerticalScroll(id="summary-scroll", classes="review--pane"),
             ):
+                yield Static(self._alert(), id="summary-alert")
                 yield Static(Text(clean(summary_text(self.doc))), id="summary-text")
             with TabPane("Timeline", id="timeline"), Horizontal(classes="review--pane"):
                 yield Tree("Sessions", id="timeline-tree")
@@ -91,8 +94,20 @@ class ReviewScreen(Screen[None]):
                     yield Static(Text(""), id="search-detail")
         yield Footer()
 
+    def _alert(self) -> Text:
+        """Crisis-screen events flagged first, as the HTML and Markdown exports do."""
+        n = len(self.doc.safety_rows)
+        if not n:
+            return Text("")
+        return Text(
+            f"The crisis screen was shown {n} time{'s' if n != 1 else ''} in this period "
+            "(see CRISIS-SCREEN EVENTS below).",
+            style="bold",
+        )
+
     def on_mount(self) -> None:
         self.title = "kapjournal review"
+        self.query_one("#summary-alert").display = bool(self.doc.safety_rows)
         self.sub_title = clean_line(f"{self.file_title} · read-only, nothing is saved")
         tree: Tree[Any] = self.query_one("#timeline-tree", Tree)
         tree.show_root = False

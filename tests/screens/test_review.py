@@ -33,6 +33,8 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         assert "A. Patient" in summary and "SESSIONS" in summary
         assert "moderately severe" in summary
         assert "Answered yes to the self-harm question" in summary
+        alert = screen.query_one("#summary-alert", Static)
+        assert alert.display and "crisis screen was shown 1 time" in _text(alert)
 
         await pilot.press("2")
         assert screen.query_one(TabbedContent).active == "timeline"
@@ -113,3 +115,19 @@ async def test_review_search_leaves_room_to_read_at_80x24(journal) -> None:
         detail = screen.query_one("#search-detail", Static).parent
         assert detail is not None and detail.size.height >= 8  # was 4 beside 12 empty rows
         assert results.outer_size.height <= 4
+
+
+async def test_review_no_crisis_alert_without_events(journal) -> None:
+    from datetime import timedelta
+
+    from tests.export_sample import T0
+
+    fill(journal)
+    options = ExportOptions(since=T0 + timedelta(days=8))  # after the one crisis event
+    doc = read_document(render(build_document(journal, options), "json"))
+    journal.close()
+    assert not doc.safety_rows
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#summary-alert", Static).display
