@@ -170,7 +170,7 @@ def _flow(env: dict[str, str], vault: Path, pw: Path, prefix: list[str]) -> None
     assert marker.encode() in cli("search", marker)
     source = vault.parent / "old-journal.txt"
     source.write_text(f"[2024-01-05 09:12] Imported {marker} line.\nMore words.\n")
-    assert b"Imported 1 entries" in cli("import", str(source), "--from", "jrnl-txt")
+    assert b"Imported 1 entry " in cli("import", str(source), "--from", "jrnl-txt")
     assert b"Imported" in cli("search", marker, "imported")
     cli("timeline")
     key = vault.parent / "therapist.key"

@@ -14,6 +14,7 @@ traceback is never shown.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import stat
@@ -35,8 +36,9 @@ class State:
     """Options shared by every subcommand."""
 
     def __init__(self, vault: Path | None, passphrase_file: Path | None) -> None:
-        self._vault = vault
-        self.passphrase_file = passphrase_file
+        # "~/journal.kapj" in quotes reaches us unexpanded; never make a folder named "~".
+        self._vault = vault.expanduser() if vault is not None else None
+        self.passphrase_file = passphrase_file.expanduser() if passphrase_file else None
 
     @property
     def vault(self) -> Path:
@@ -90,13 +92,33 @@ def load_all_commands() -> None:
         load_command_module(module)
 
 
-class KapGroup(click.Group):
+class FullHelpGroup(click.Group):
+    """A click group whose command list shows each command's whole first sentence.
+
+    click cuts the one-line summaries to fit one line ("Open the vault with
+    the recovery code and choose a new..."); here a long one wraps instead.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=200)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class KapGroup(FullHelpGroup):
     """A click group that turns ``KapError`` into a calm message and exit 2.
 
     Commands are loaded lazily from :data:`COMMAND_MODULES` (the documented
     click pattern for lazy subcommands); commands registered eagerly with
     ``@main.command()`` work as usual.
     """
+
+    group_class = FullHelpGroup  # subgroups (session, course...) list commands the same way
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
@@ -115,6 +137,34 @@ class KapGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nkapjournal: cancelled; nothing more was written.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`kapjournal list | head -1`): stop quietly,
+            # as other command-line tools do, with no message on a closed pipe.
+            with contextlib.suppress(OSError, ValueError):  # no real stdout (tests)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
+        except OSError as err:
+            # A safety net: commands turn the OS errors they expect into
+            # KapErrors; any other one gets one sentence, never a traceback.
+            click.echo(f"kapjournal: {os_error_message(err)}", err=True)
+            ctx.exit(2)
+
+
+def os_error_message(err: OSError) -> str:
+    """One calm sentence for an unexpected OS error (names the file, not its contents)."""
+    import errno
+
+    where = f" ({err.filename})" if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return "The disk is full; free some space and try again."
+    if isinstance(err, PermissionError):
+        return (
+            f"kapjournal is not allowed to use this file or folder{where}. Check its permissions."
+        )
+    if isinstance(err, FileNotFoundError):
+        return f"A file or folder is missing{where}."
+    reason = err.strerror or type(err).__name__
+    return f"A file could not be read or written{where}: {reason}."
 
 
 @click.group(
@@ -192,6 +242,37 @@ def ask_passphrase(state: State, prompt: str = "Passphrase") -> str:
     return str(click.prompt(prompt, hide_input=True, err=True))
 
 
+PASSPHRASE_TRIES = 3
+
+
+def interactive() -> bool:
+    """True when a person types at the terminal (then a mistyped passphrase can be retried)."""
+    return sys.stdin.isatty()
+
+
+def unlock_asking(
+    state: State, unlock: Callable[[str], Any], prompt: str = "Passphrase"
+) -> tuple[Any, str]:
+    """Ask for the passphrase and call ``unlock(passphrase)``; returns (result, passphrase).
+
+    At a terminal a mistyped passphrase is asked again (up to three tries), so
+    nothing typed before (an entry written after ``kapjournal add``) is lost.
+    A passphrase file, or piped input, gets one try.
+    """
+    from kapjournal.core.errors import WrongPassphrase
+
+    tries = PASSPHRASE_TRIES if state.passphrase_file is None and interactive() else 1
+    for attempt in range(1, tries + 1):
+        passphrase = ask_passphrase(state, prompt)
+        try:
+            return unlock(passphrase), passphrase
+        except WrongPassphrase:
+            if attempt == tries:
+                raise
+            click.echo("That passphrase did not unlock the vault; please try again.", err=True)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def ask_new_passphrase(prompt: str = "New passphrase") -> str:
     """Ask twice, with a strength hint, until the two match and are long enough."""
     from kapjournal.core.strength import strength_hint
@@ -250,17 +331,63 @@ def unlock_journal(
         raise
 
 
+def check_vault(state: State) -> None:
+    """Check there is a vault at ``state.vault`` before asking for the passphrase.
+
+    Raises:
+        VaultNotFound: naming the path and how to create a vault there.
+        NotAVault, StoragePermission...: as ``read_header``.
+    """
+    from kapjournal.core.errors import VaultNotFound
+    from kapjournal.core.vault import read_header
+
+    try:
+        read_header(state.vault)
+    except VaultNotFound as err:
+        raise VaultNotFound(
+            f"There is no journal at {state.vault} yet. Create one with 'kapjournal init', "
+            "or point to yours with --vault."
+        ) from err
+
+
+def check_writable_now(state: State) -> None:
+    """Raise now if the vault is missing, not a vault, or open in the app or another command.
+
+    For commands that read text typed at the terminal before unlocking: the
+    problem is said before the person writes, not after.
+    """
+    from kapjournal.core.vault import _acquire_lock, _release_lock, storage_errors
+
+    check_vault(state)
+    with storage_errors():
+        _release_lock(_acquire_lock(state.vault))
+
+
+def kind_phrase(kind: str) -> str:
+    """A record kind for a sentence, with its article: 'an entry', 'a check-in'."""
+    words = {
+        "checkin": "check-in",
+        "scale": "questionnaire result",
+        "safety_event": "crisis-screen event",
+        "settings": "settings record",
+    }
+    word = words.get(kind, kind.replace("_", " "))
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def open_journal(state: State, *, readonly: bool = False, prepare: tuple[str, ...] = ()) -> Any:
     """Unlock the vault for a command (the KDF runs here).
 
     ``prepare``: modules the command uses after unlocking; they are imported
     while the key is derived (see :func:`unlock_journal`).
     """
-    from kapjournal.core.vault import read_header
-
-    read_header(state.vault)  # clear "not found / not a vault" before asking
-    passphrase = ask_passphrase(state)
-    journal = unlock_journal(state.vault, passphrase, readonly=readonly, prepare=prepare)
+    check_vault(state)  # clear "not found / not a vault" before asking
+    journal, _ = unlock_asking(
+        state,
+        lambda passphrase: unlock_journal(
+            state.vault, passphrase, readonly=readonly, prepare=prepare
+        ),
+    )
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal

@@ -50,6 +50,10 @@ def demo(demo_vault: Path, open_app: bool, force: bool) -> None:
                 abort=True,
                 err=True,
             )
+        from kapjournal.core.vault import _acquire_lock, _release_lock, storage_errors
+
+        with storage_errors():  # open in the app? say so before removing anything
+            _release_lock(_acquire_lock(demo_vault))
         demo_vault.unlink()
         click.echo(f"Replacing the old demo vault at {demo_vault}", err=True)
     build_demo(demo_vault)

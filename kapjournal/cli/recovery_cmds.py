@@ -17,10 +17,11 @@ import click
 from kapjournal.cli import (
     State,
     ask_new_passphrase,
-    ask_passphrase,
+    check_vault,
     main,
     pass_state,
     read_passphrase_file,
+    unlock_asking,
 )
 from kapjournal.core.errors import InvalidInput, StorageError, VaultNotFound
 
@@ -101,6 +102,9 @@ def recovery_code(state: State, remove: bool) -> None:
     journal = open_journal(state)
     try:
         if remove:
+            if journal.vault.header.slot("recovery") is None:
+                click.echo("This vault has no recovery code; nothing was changed.")
+                return
             journal.vault.remove_recovery_slot()
             click.echo("The recovery code was removed; only your passphrase opens the vault now.")
             return
@@ -122,7 +126,11 @@ def recover(state: State) -> None:
     from kapjournal.core.strength import strength_hint
     from kapjournal.core.vault import read_header
 
-    read_header(state.vault)
+    check_vault(state)
+    if read_header(state.vault).slot("recovery") is None:
+        raise InvalidInput(
+            "This vault has no recovery code, so it can only be opened with its passphrase."
+        )
     code = str(click.prompt("Recovery code", hide_input=True, err=True))
     journal = Journal.unlock_with_recovery(state.vault, code)
     try:
@@ -165,8 +173,12 @@ def restore(state: State, backup_file: Path) -> None:
     if not backup_file.exists():
         raise VaultNotFound(f"There is no backup at {backup_file}.")
     read_header(backup_file)
-    passphrase = ask_passphrase(state, "Passphrase of the backup")
-    with Journal.unlock(backup_file, passphrase, readonly=True) as backup:
+    opened, passphrase = unlock_asking(
+        state,
+        lambda p: Journal.unlock(backup_file, p, readonly=True),
+        "Passphrase of the backup",
+    )
+    with opened as backup:
         report = backup.verify()
     if not report.ok:
         raise InvalidInput(
@@ -209,7 +221,8 @@ def restore(state: State, backup_file: Path) -> None:
     finally:
         _release_lock(lock_fd)
     counts = ", ".join(f"{n} {k}" for k, n in sorted(report.counts.items())) or "no records"
-    click.echo(f"Restored {report.total} records ({counts}) from {backup_file}.")
+    records = "record" if report.total == 1 else "records"
+    click.echo(f"Restored {report.total} {records} ({counts}) from {backup_file}.")
     if aside is not None:
         click.echo(f"The previous vault was kept as {aside}.")
 
@@ -224,17 +237,16 @@ def rekey(state: State) -> None:
     with the old key.
     """
     from kapjournal.core.journal import Journal
-    from kapjournal.core.vault import read_header
 
-    read_header(state.vault)
-    passphrase = ask_passphrase(state)
-    journal = Journal.unlock(state.vault, passphrase)
+    check_vault(state)
+    journal, passphrase = unlock_asking(state, lambda p: Journal.unlock(state.vault, p))
     try:
         total = journal.vault.count()
         code = journal.rekey(passphrase)
     finally:
         journal.close()
-    click.echo(f"New data key in place; {total} records were re-encrypted.")
+    done = "1 record was" if total == 1 else f"{total} records were"
+    click.echo(f"New data key in place; {done} re-encrypted.")
     if code is not None:
         click.echo("Your recovery code was replaced too.")
         show_recovery_code(code)

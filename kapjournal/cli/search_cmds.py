@@ -12,24 +12,35 @@ from typing import Any
 
 import click
 
-from kapjournal.cli import State, ask_passphrase, is_tty, main, pass_state, unlock_journal
-from kapjournal.core.errors import VaultBusy
+from kapjournal.cli import (
+    State,
+    check_vault,
+    is_tty,
+    main,
+    pass_state,
+    unlock_asking,
+    unlock_journal,
+)
+from kapjournal.core.errors import StorageError, StorageFull, StoragePermission, VaultBusy
 from kapjournal.core.sanitize import clean, clean_line, inert_json
 
 JSON_SCHEMA_VERSION = 1
 
 
 def _open(state: State) -> Any:
-    """Unlock for writing (to refresh the image) or, if the app holds the vault, read-only."""
-    from kapjournal.core.vault import read_header
-
-    read_header(state.vault)
-    passphrase = ask_passphrase(state)
+    """Unlock for writing (to refresh the image), else read-only (app open, read-only folder)."""
+    check_vault(state)
     prepare = ("kapjournal.core.index",)
-    try:
-        journal = unlock_journal(state.vault, passphrase, prepare=prepare)
-    except VaultBusy:
-        journal = unlock_journal(state.vault, passphrase, readonly=True, prepare=prepare)
+
+    def unlock(passphrase: str) -> Any:
+        try:
+            return unlock_journal(state.vault, passphrase, prepare=prepare)
+        except (VaultBusy, StoragePermission):
+            # The app holds the vault, or its file or folder is read-only (a
+            # backup on a read-only disk): search it anyway, saving nothing.
+            return unlock_journal(state.vault, passphrase, readonly=True, prepare=prepare)
+
+    journal, _ = unlock_asking(state, unlock)
     for warning in journal.warnings:
         click.echo(f"kapjournal: {warning}", err=True)
     return journal
@@ -71,10 +82,10 @@ def search(state: State, query: tuple[str, ...], as_json: bool, limit: int, by_d
 
     \b
     Words must all match; also "exact phrase", grat*, calm OR peace, -exclude,
-    and filters tag:grief session:3 route:im is:insight pack:integration
+    and filters tag:grief session:3 route:im is:insight pack:next_day
     from:2026-01-01 to:2026-03-31 since:2w.
     Quote the whole query for your shell, and put -- first if it starts with
-    a dash:  kapjournal search -- -work "steady breathing"
+    a dash:  kapjournal search -- '-work "steady breathing"'
     See docs/search.md for the full language.
     """
     from kapjournal.core.index import drop_service, service_for
@@ -91,7 +102,17 @@ def search(state: State, query: tuple[str, ...], as_json: bool, limit: int, by_d
         service = service_for(journal)
         if sys.stderr.isatty():
             click.echo("Opening the search index...", err=True)
-        service.ensure()
+        try:
+            service.ensure()
+        except (StorageError, StorageFull, StoragePermission) as err:
+            # The index is ready in memory; only storing its sealed copy
+            # failed (read-only folder, full disk). Search anyway.
+            service.ensure(save=False)
+            click.echo(
+                f"kapjournal: {err.user_message} The search index was not saved; "
+                "the next search builds it again.",
+                err=True,
+            )
         results = service.search(parsed, limit=limit, order="date" if by_date else "rank")
         drop_service(journal, save=False)
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state
+from kapjournal.cli import State, kind_phrase, main, open_journal, pass_state
 from kapjournal.core.errors import InvalidInput
 
 VITALS_HELP = (
@@ -110,9 +110,33 @@ def _fields_from(opts: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
+_OPTION_NAMES = {
+    "started_at": "--when",
+    "ended_at": "--end",
+    "dose": "--dose",
+    "dose_value": "--dose",
+    "dose_unit": "--unit",
+    "support_person": "--support",
+    "side_effect_other": "--side-effect-other",
+    "therapist_present": "--therapist-present",
+}
+
+
+def _option_name(field: str) -> str:
+    """The option a form field came from, as the person typed it ('--vitals pre: hr')."""
+    if field in _OPTION_NAMES:
+        return _OPTION_NAMES[field]
+    if field.startswith("se_"):
+        return f"--side-effect {field[3:]}"
+    if field.startswith("v_"):
+        point, _, part = field[2:].rpartition("_")
+        return f"--vitals {point}: {part}"
+    return "--" + field.replace("_", "-")
+
+
 def _check(result: Any) -> Any:
     if result.errors:
-        lines = [f"  {k}: {v}" for k, v in result.errors.items()]
+        lines = [f"  {_option_name(k)}: {v}" for k, v in result.errors.items()]
         raise InvalidInput("Nothing was saved. Please check:\n" + "\n".join(lines))
     return result.values["session"]
 
@@ -146,7 +170,7 @@ def _resolve_session(journal: Any, prefix: str) -> Any:
 
     model_cls, full_id = journal.resolve(prefix)
     if model_cls is not Session:
-        raise InvalidInput(f"{prefix} is a {model_cls.KIND} record, not a session.")
+        raise InvalidInput(f"{prefix} is {kind_phrase(model_cls.KIND)}, not a session.")
     return journal.get(Session, full_id)
 
 
@@ -317,10 +341,12 @@ def course_plan(state: State, spec: str | None, dates: str | None, title: str) -
     from kapjournal.core.schedule import create_course, dates_for_spec, parse_course_spec
     from kapjournal.core.session_form import parse_moment
 
-    if bool(spec) == bool(dates):
+    if spec and dates:
+        raise InvalidInput("Give either a plan or --dates, not both.")
+    if not spec and not dates:
         raise InvalidInput(
-            "Give either a plan like '6 sessions, twice a week, from 2026-12-01' "
-            "or --dates, not both."
+            'Give either a plan like "6 sessions, twice a week, from 2026-12-01" '
+            "or --dates '2026-12-01 10:00,2026-12-04'."
         )
     journal = open_journal(state)
     try:
@@ -373,14 +399,28 @@ def course_list(state: State) -> None:
 
 @course.command("boosters")
 @click.argument("course_id")
-@click.option("--count", type=click.IntRange(1, 24), default=1, show_default=True)
-@click.option("--every-weeks", type=click.IntRange(0, 52), default=0)
-@click.option("--every-months", type=click.IntRange(0, 12), default=0)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 24),
+    default=1,
+    show_default=True,
+    help="How many boosters to plan.",
+)
+@click.option(
+    "--every-weeks", type=click.IntRange(0, 52), default=0, help="Weeks between boosters."
+)
+@click.option(
+    "--every-months", type=click.IntRange(0, 12), default=0, help="Or months between boosters."
+)
 @pass_state
 def course_boosters(
     state: State, course_id: str, count: int, every_weeks: int, every_months: int
 ) -> None:
-    """Add booster sessions after the course's last session."""
+    """Add booster sessions after the course's last session.
+
+    COURSE_ID is shown by 'kapjournal course list'. Example:
+    kapjournal course boosters 3fa2 --count 2 --every-weeks 4
+    """
     from kapjournal.core.models import Course, Session
     from kapjournal.core.schedule import add_boosters, booster_dates, course_sessions
 
@@ -442,17 +482,35 @@ def due(state: State, as_json: bool) -> None:
         for i in items:
             when = i.opens if heading == "Coming up" else i.due
             word = "opens" if heading == "Coming up" else "due"
-            click.echo(f"  {i.title}  ({i.label}; {word} {when:%a %d %b %H:%M})")
+            click.echo(f"  {i.title}  ({_due_context(i)}{word} {_day_time(when)})")
     if not shown and result.quiet_until is None:
         click.echo("Nothing is due. Take care of yourself.")
 
 
+def _day_time(when: Any) -> str:
+    """'Thu 3 Dec 10:00', the way the due labels write a day."""
+    return f"{when:%a} {when.day} {when:%b %H:%M}"
+
+
+def _due_context(item: Any) -> str:
+    """The item's label without the phase when the title already says it, then '; '."""
+    from kapjournal.core.prompts import PHASE_LABELS
+
+    label = str(item.label)
+    phase = PHASE_LABELS.get(item.phase, item.phase)
+    if label.startswith(phase) and phase.lower() in str(item.title).lower():
+        label = label[len(phase) :].lstrip(" ·")
+    return f"{label}; " if label else ""
+
+
 @main.command()
-@click.option("--mood", help="0-10")
-@click.option("--anxiety", help="0-10")
-@click.option("--sleep", help="0-10 (last night)")
-@click.option("--hope", help="0-10")
-@click.option("--connectedness", help="0-10")
+@click.option("--mood", metavar="0-10", help="Mood right now (10 = very good).")
+@click.option("--anxiety", metavar="0-10", help="Anxiety today (10 = a great deal).")
+@click.option("--sleep", metavar="0-10", help="Sleep last night (10 = deeply and well).")
+@click.option("--hope", metavar="0-10", help="Hope for the days ahead (10 = very hopeful).")
+@click.option(
+    "--connectedness", metavar="0-10", help="Connection to people around you (10 = close)."
+)
 @click.option("--note", default="", help="A short note (stays in shell history).")
 @pass_state
 def checkin(state: State, /, note: str, **values: str | None) -> None:
@@ -498,11 +556,16 @@ def pack_list() -> None:
     from kapjournal.core.prompts import PHASE_LABELS, load_library
 
     lib = load_library()
-    for p in sorted(lib.packs.values(), key=lambda p: (p.focus or "", p.phase, p.id)):
+    packs = sorted(lib.packs.values(), key=lambda p: (p.focus or "", p.phase, p.id))
+    ids = [p.id for p in packs] + [sc.id for sc in lib.scales.values()]
+    id_width = max([24, *(len(i) + 1 for i in ids)])
+    when_width = max([len("Questionnaire"), *(len(PHASE_LABELS[p.phase]) for p in packs)]) + 1
+    for p in packs:
         focus = f" [focus: {p.focus}]" if p.focus else ""
-        click.echo(f"{p.id:24} {PHASE_LABELS[p.phase]:18} {p.title}{focus} ({p.origin})")
+        when = PHASE_LABELS[p.phase]
+        click.echo(f"{p.id:{id_width}} {when:{when_width}} {p.title}{focus} ({p.origin})")
     for sc in lib.scales.values():
-        click.echo(f"{sc.id:24} {'Questionnaire':18} {sc.name}")
+        click.echo(f"{sc.id:{id_width}} {'Questionnaire':{when_width}} {sc.name}")
     for problem in lib.problems:
         click.echo(f"kapjournal: skipped pack {problem}", err=True)
 
@@ -539,12 +602,35 @@ def pack_check(files: tuple[Path, ...]) -> None:
 @click.option(
     "--to", "dest", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True
 )
-def pack_import(file: Path, dest: Path | None) -> None:
-    """Check a pack file (e.g. one from your clinic) and add it to your prompts folder."""
-    from kapjournal.core.prompts import import_pack
+@click.option(
+    "--replace", is_flag=True, help="Replace a pack with the same id already in your folder."
+)
+def pack_import(file: Path, dest: Path | None, replace: bool) -> None:
+    """Check a pack file (e.g. one from your clinic) and add it to your prompts folder.
 
+    A pack with the same id already in your folder is kept unless you give
+    --replace.
+    """
+    from kapjournal.core import scales
+    from kapjournal.core.paths import user_prompts_dir
+    from kapjournal.core.prompts import import_pack, parse_pack, read_toml
+
+    data = read_toml(file)
+    if data.get("type") == "scale":
+        pack_id = scales.parse_scale(data, file.name).id
+    else:
+        pack_id = parse_pack(data, file.name, "user").id
+    target = (dest or user_prompts_dir()) / f"{pack_id}.toml"
+    if target.exists() and not replace:
+        if target.read_bytes() == file.read_bytes():
+            click.echo(f"Pack '{pack_id}' is already in your prompts folder; nothing to do.")
+            return
+        raise InvalidInput(
+            f"Your prompts folder already has a pack '{pack_id}' ({target}). Nothing was "
+            "changed; add --replace to put this file in its place."
+        )
     pack_id = import_pack(file, dest)
-    click.echo(f"Imported pack '{pack_id}'.")
+    click.echo(f"Imported pack '{pack_id}' into {target.parent}.")
 
 
 @pack.command("focus")

@@ -7,7 +7,15 @@ import sys
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state
+from kapjournal.cli import (
+    State,
+    check_writable_now,
+    interactive,
+    kind_phrase,
+    main,
+    open_journal,
+    pass_state,
+)
 from kapjournal.core.errors import InvalidInput
 from kapjournal.core.sanitize import inert_json
 
@@ -62,8 +70,9 @@ def insight() -> None:
     """Mark insights and follow them up."""
 
 
-def _read_stdin(what: str) -> str:
-    if sys.stdin.isatty():
+def _read_stdin(what: str, state: State) -> str:
+    if interactive():
+        check_writable_now(state)  # a busy or missing vault is said before the typing
         click.echo(f"Type the {what}, then press Ctrl-D on a new line:", err=True)
     return sys.stdin.read()
 
@@ -101,7 +110,7 @@ def insight_add(
 
     if free_text == (entry_id is not None):
         raise InvalidInput("Give an entry id, or --text to write a new insight (not both).")
-    body = _read_stdin("insight") if free_text else None
+    body = _read_stdin("insight", state) if free_text else None
     journal = open_journal(state)
     try:
         if body is not None:
@@ -110,7 +119,7 @@ def insight_add(
             assert entry_id is not None
             model_cls, full_id = journal.resolve(entry_id)
             if model_cls is not Entry:
-                raise InvalidInput(f"{entry_id} is a {model_cls.KIND} record, not an entry.")
+                raise InvalidInput(f"{entry_id} is {kind_phrase(model_cls.KIND)}, not an entry.")
             entry = journal.get(Entry, full_id)
             saved = mark_insight(journal, entry, passage=passage, tags=tags, bring_to_therapy=bring)
     finally:
@@ -191,7 +200,7 @@ def insight_follow_up(
         when = parse_when(on_date, now=journal.now) if on_date else None
         model_cls, full_id = journal.resolve(insight_id)
         if model_cls is not Insight:
-            raise InvalidInput(f"{insight_id} is a {model_cls.KIND} record, not an insight.")
+            raise InvalidInput(f"{insight_id} is {kind_phrase(model_cls.KIND)}, not an insight.")
         saved = add_follow_up(journal, journal.get(Insight, full_id), code, text, at=when)
     finally:
         journal.close()
@@ -211,7 +220,7 @@ def insight_bring(state: State, insight_id: str, off: bool) -> None:
     try:
         model_cls, full_id = journal.resolve(insight_id)
         if model_cls is not Insight:
-            raise InvalidInput(f"{insight_id} is a {model_cls.KIND} record, not an insight.")
+            raise InvalidInput(f"{insight_id} is {kind_phrase(model_cls.KIND)}, not an insight.")
         set_bring_to_therapy(journal, journal.get(Insight, full_id), not off)
     finally:
         journal.close()

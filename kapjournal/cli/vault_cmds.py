@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,12 +13,16 @@ import click
 from kapjournal.cli import (
     State,
     ask_new_passphrase,
-    ask_passphrase,
+    check_vault,
+    check_writable_now,
+    interactive,
+    kind_phrase,
     main,
     open_journal,
     pass_state,
+    unlock_asking,
 )
-from kapjournal.core.errors import InvalidInput, VaultExists
+from kapjournal.core.errors import InvalidInput, StoragePermission, VaultExists
 
 DISCLAIMER = (
     "kapjournal supports your treatment; it does not replace your care team. "
@@ -38,7 +43,14 @@ def init(state: State, with_recovery: bool = False) -> None:
     """Create a new encrypted vault."""
     from kapjournal.core.journal import Journal
 
-    if state.vault.exists():
+    try:
+        exists = state.vault.exists()
+    except PermissionError as err:
+        raise StoragePermission(
+            f"kapjournal is not allowed to create a vault in {state.vault.parent}. "
+            "Check the folder's permissions, or choose another place with --vault."
+        ) from err
+    if exists:
         raise VaultExists()
     click.echo(DISCLAIMER, err=True)
     if state.passphrase_file is not None:
@@ -81,7 +93,10 @@ def add(state: State, message: str | None, tags: tuple[str, ...]) -> None:
     from kapjournal.core.tags import extract_tags
 
     if message is None:
-        if sys.stdin.isatty():
+        if interactive():
+            # Check what can be checked before the person writes, so a missing
+            # or busy vault is said now and not after the entry is typed.
+            check_writable_now(state)
             click.echo("Type your entry, then press Ctrl-D on a new line:", err=True)
         raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         try:
@@ -150,7 +165,7 @@ def newest_entries(journal: Any, count: int) -> list[tuple[str, datetime, str]]:
 
 
 @main.command()
-@click.argument("record_id")
+@click.argument("record_id", metavar="ENTRY_ID")
 @pass_state
 def show(state: State, record_id: str) -> None:
     """Show one entry (the id or its first characters)."""
@@ -161,7 +176,7 @@ def show(state: State, record_id: str) -> None:
     try:
         model_cls, full_id = journal.resolve(record_id)
         if model_cls is not Entry:
-            raise InvalidInput(f"{record_id} is a {model_cls.KIND} record, not an entry.")
+            raise InvalidInput(f"{record_id} is {kind_phrase(model_cls.KIND)}, not an entry.")
         entry = journal.get(Entry, full_id)
     finally:
         journal.close()
@@ -191,11 +206,9 @@ def passwd(state: State) -> None:
 def verify(state: State, repair: bool) -> None:
     """Authenticate every record and report counts."""
     from kapjournal.core.journal import Journal
-    from kapjournal.core.vault import read_header
 
-    read_header(state.vault)
-    passphrase = ask_passphrase(state)
-    journal = Journal.unlock(state.vault, passphrase, readonly=not repair)
+    check_vault(state)
+    journal, _ = unlock_asking(state, lambda p: Journal.unlock(state.vault, p, readonly=not repair))
     try:
         moved: list[str] = []
         if repair:
@@ -222,12 +235,18 @@ def verify(state: State, repair: bool) -> None:
         click.echo(f"Damaged record: {rid} (left untouched)")
     if not report.ok:
         click.echo("Verify FAILED.", err=True)
+        if report.damaged and not repair:
+            click.echo(
+                "Run 'kapjournal verify --repair' to move the damaged records aside "
+                "(nothing is deleted), or restore a backup with 'kapjournal restore'.",
+                err=True,
+            )
         sys.exit(1)
     click.echo("Verify OK.")
 
 
 @main.command()
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest", type=click.Path())
 @click.option(
     "--keep",
     type=click.IntRange(1, 1000),
@@ -235,14 +254,20 @@ def verify(state: State, repair: bool) -> None:
     help="DEST is a folder of rotating backups: verify the new one, then keep only the newest N.",
 )
 @pass_state
-def backup(state: State, dest: Path, keep: int | None = None) -> None:
-    """Write a consistent encrypted copy of the vault to DEST (a file or folder)."""
+def backup(state: State, dest: str, keep: int | None = None) -> None:
+    """Write a consistent encrypted copy of the vault to DEST (a file or folder).
+
+    DEST ending in a slash is a folder (created if needed); the backup inside
+    it is named kapjournal-DATE-TIME.kapj.
+    """
+    as_folder = dest.endswith(("/", os.sep))
+    folder = Path(dest)
     journal = open_journal(state, readonly=True)
     if keep is not None:
         from kapjournal.cli.recovery_cmds import write_rotating_backup
 
         try:
-            written, removed = write_rotating_backup(journal, dest, keep)
+            written, removed = write_rotating_backup(journal, folder, keep)
         finally:
             journal.close()
         click.echo(f"Backup written to {written} (encrypted, verified).")
@@ -250,11 +275,12 @@ def backup(state: State, dest: Path, keep: int | None = None) -> None:
             click.echo(f"Removed {len(removed)} older backup(s); {keep} kept.")
         return
     try:
-        if dest.is_dir():
-            dest = dest / f"kapjournal-{datetime.now():%Y%m%d-%H%M%S}.kapj"
-        if dest.exists():
-            raise InvalidInput(f"{dest} already exists; choose another name.")
-        written = journal.vault.backup_to(dest)
+        target = folder
+        if as_folder or folder.is_dir():
+            target = folder / f"kapjournal-{datetime.now():%Y%m%d-%H%M%S}.kapj"
+        if target.exists():
+            raise InvalidInput(f"{target} already exists; choose another name.")
+        written = journal.vault.backup_to(target)
     finally:
         journal.close()
     click.echo(f"Backup written to {written} (encrypted, like the vault).")

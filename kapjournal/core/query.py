@@ -414,7 +414,7 @@ def _filter(tok: _Token, shown: str, now: Callable[[], datetime] | None) -> Filt
             "session": "session:3",
             "route": "route:im",
             "is": "is:insight",
-            "pack": "pack:integration",
+            "pack": "pack:next_day",
             "from": "from:2026-01-01",
             "to": "to:2026-03-31",
             "since": "since:2w",

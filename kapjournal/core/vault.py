@@ -378,9 +378,18 @@ def read_header(path: Path) -> Header:
         VaultNotFound, NotAVault, VaultHeaderDamaged, VaultTooNew.
     """
     path = Path(path)
-    if not path.exists():
-        raise VaultNotFound()
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise VaultNotFound() from None
+    except PermissionError as err:
+        raise StoragePermission(
+            "kapjournal is not allowed to look inside the folder that holds the vault. "
+            "Check the folder's permissions."
+        ) from err
+    except OSError as err:
+        raise StorageError("The vault file could not be read.") from err
+    if stat.S_ISDIR(info.st_mode):
         raise NotAVault("That path is a folder, not a kapjournal vault file.")
     try:
         with path.open("rb") as fh:

@@ -33,7 +33,7 @@ RESULT_LIMIT = 50
 
 HELP_TEXT = (
     'Words must all match. Also: "exact phrase", grat*, calm OR peace, -word, '
-    "tag:grief, session:3, route:im, is:insight, pack:integration, from:2026-01-01, "
+    "tag:grief, session:3, route:im, is:insight, pack:next_day, from:2026-01-01, "
     "to:..., since:2w"
 )
 

@@ -45,12 +45,12 @@ def test_import_cli_dry_run_then_import_then_duplicates(
         vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt", "--dry-run"
     )
     assert code == 0
-    assert "Would import 2 entries with 2 tags, 1 insights and 0 check-ins." in out
+    assert "Would import 2 entries with 2 tags, 1 insight and 0 check-ins." in out
     assert "nothing was written" in out
     with Journal.unlock(vault_path, PASSPHRASE) as j:
         assert j.all(Entry) == []
     code, out, _ = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
-    assert code == 0 and "Imported 2 entries with 2 tags, 1 insights" in out
+    assert code == 0 and "Imported 2 entries with 2 tags, 1 insight " in out
     code, out, _ = run(vault_path, passphrase_file, "import", str(src), "--from", "jrnl-txt")
     assert code == 0
     assert "Imported 0 entries" in out and "Skipped 2 duplicates (same date and text)." in out

@@ -75,7 +75,7 @@ def test_cli_refuses_readable_passphrase_file(vault_path: Path, tmp_path: Path) 
 def test_cli_missing_vault_is_clear(vault_path: Path, passphrase_file: Path) -> None:
     res = run(vault_path, passphrase_file, "list")
     assert res.exit_code == 2
-    assert "No journal vault exists" in res.output
+    assert f"There is no journal at {vault_path} yet" in res.output
 
 
 def test_cli_passwd_changes_passphrase(

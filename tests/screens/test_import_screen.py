@@ -44,7 +44,7 @@ async def test_import_screen_previews_then_imports(tmp_path: Path, journal: Jour
         await pilot.click("#import-preview")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Would import 2 entries with 2 tags, 1 insights" in summary_text(app)
+        assert "Would import 2 entries with 2 tags, 1 insight " in summary_text(app)
         assert journal.all(Entry) == []
         confirm = app.screen.query_one("#import-confirm", Button)
         assert not confirm.disabled

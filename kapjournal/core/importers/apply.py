@@ -7,7 +7,7 @@ from datetime import date
 
 from kapjournal.core.importers.base import ImportedItem, ImportResult, Progress
 from kapjournal.core.journal import Journal
-from kapjournal.core.models import Entry, Model
+from kapjournal.core.models import CheckIn, Entry, Insight, Model
 
 
 @dataclass
@@ -28,19 +28,25 @@ class ImportSummary:
         """A short human summary, most important first."""
         verb = "Would import" if self.dry_run else "Imported"
         out = [
-            f"{verb} {self.entries} entries with {self.tags} tags, {self.insights} insights "
-            f"and {self.checkins} check-ins.",
+            f"{verb} {_count(self.entries, 'entry', 'entries')} with "
+            f"{_count(self.tags, 'tag')}, {_count(self.insights, 'insight')} "
+            f"and {_count(self.checkins, 'check-in')}.",
         ]
         if self.other:
-            out.append(f"Also {self.other} other records (sessions, settings...).")
+            out.append(f"Also {_count(self.other, 'other record')} (sessions, settings...).")
         if self.duplicates:
-            out.append(f"Skipped {self.duplicates} duplicates (same date and text).")
+            out.append(f"Skipped {_count(self.duplicates, 'duplicate')} (same date and text).")
         if self.skipped:
-            out.append(f"Skipped {len(self.skipped)} items that could not be used:")
+            out.append(f"Skipped {_count(len(self.skipped), 'item')} that could not be used:")
             out.extend(f"  {reason}" for reason in self.skipped[:10])
             if len(self.skipped) > 10:
                 out.append(f"  ... and {len(self.skipped) - 10} more")
         return out
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries', '0 tags'."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _text_key(entry: Entry) -> str:
@@ -118,11 +124,14 @@ def apply_import(
             summary.duplicates += 1
         else:
             extras.append(model)
+    # Insights without an entry and check-ins of a kapjournal-json file come as extras.
+    loose_insights = sum(isinstance(m, Insight) for m in extras)
+    loose_checkins = sum(isinstance(m, CheckIn) for m in extras)
     summary.entries = len(todo)
-    summary.insights = sum(len(i.insights) for i in todo)
-    summary.checkins = sum(len(i.checkins) for i in todo)
+    summary.insights = sum(len(i.insights) for i in todo) + loose_insights
+    summary.checkins = sum(len(i.checkins) for i in todo) + loose_checkins
     summary.tags = len({t for i in todo for t in i.entry.tags})
-    summary.other = len(extras)
+    summary.other = len(extras) - loose_insights - loose_checkins
     if dry_run or not (todo or extras):
         return summary
     total = len(todo) + len(extras)

@@ -74,7 +74,8 @@ class ImportResult:
 def fail(path: Path | str, where: str | None, problem: str) -> ImportFailed:
     """An :class:`ImportFailed` whose message names file, place and problem."""
     place = f", {where}" if where else ""
-    return ImportFailed(f"Import of {Path(path).name}{place}: {problem}. Nothing was written.")
+    name = Path(path).name or str(path)  # "." and "/" have no name of their own
+    return ImportFailed(f"Import of {name}{place}: {problem}. Nothing was written.")
 
 
 def read_limited(path: Path, *, limit: int | None = None) -> bytes:
@@ -86,8 +87,12 @@ def read_limited(path: Path, *, limit: int | None = None) -> bytes:
     if limit is None:
         limit = MAX_FILE_BYTES
     try:
+        if path.is_dir():
+            raise fail(path, None, "that is a folder; this format needs a file")
+        if not path.exists():
+            raise fail(path, None, "no such file")
         if not path.is_file():
-            raise fail(path, None, "no such file (or it is a folder)")
+            raise fail(path, None, "not a regular file")
         size = path.stat().st_size
         if size > limit:
             raise fail(

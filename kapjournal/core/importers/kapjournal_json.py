@@ -41,6 +41,13 @@ def parse_kapjournal_json(path: Path, progress: Progress | None = None) -> Impor
             "Importing kapjournal's own JSON export is not available in this version yet."
         ) from err
     data = read_limited(path)
+    if data.startswith((b"age-encryption.org/", b"-----BEGIN AGE ENCRYPTED FILE-----")):
+        raise fail(
+            path,
+            None,
+            "this export is encrypted; import reads the unencrypted JSON export "
+            "(kapjournal export --format json --plaintext), or decrypt it first with age",
+        )
     text = decode_text(path, data)
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
