@@ -72,6 +72,22 @@ def test_age_hostile_scrypt_work_factor_refused_before_decrypting() -> None:
         age.decrypt(hostile, passphrase="anything")  # returns at once, no scrypt run
 
 
+def test_age_passphrase_export_never_costs_more_than_review_opens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What pyrage writes on a computer 4x faster than the test VM: it times the
+    # machine and picks 2^21, which review mode refuses.
+    def fast_machine(data: bytes, passphrase: str) -> bytes:
+        return (
+            b"age-encryption.org/v1\n-> scrypt c2FsdHNhbHRzYWx0c2FsdA 21\n"
+            b"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--- AAAA\n" + b"\0" * 64
+        )
+
+    monkeypatch.setattr(age.age_passphrase, "encrypt", fast_machine)
+    with pytest.raises(ExportFailed, match="therapist's age key instead"):
+        age.encrypt(b"notes", passphrase="share this in person")
+
+
 @pytest.mark.parametrize(
     "data",
     [

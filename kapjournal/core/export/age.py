@@ -71,9 +71,21 @@ def encrypt(data: bytes, *, recipient: str | None = None, passphrase: str | None
         assert passphrase is not None
         if not passphrase:
             raise InvalidInput("The export passphrase is empty.")
-        return bytes(age_passphrase.encrypt(data, passphrase))
+        sealed = bytes(age_passphrase.encrypt(data, passphrase))
     except pyrage.EncryptError:
         raise ExportFailed("The export could not be encrypted; nothing was written.") from None
+    # pyrage picks the scrypt cost by timing this computer (2^19 on a 2-core VM) and
+    # cannot be told otherwise; a computer 4x faster would pick 2^21, which review
+    # mode (like SECURITY.md) refuses. Never hand over a file our own reader refuses.
+    try:
+        inspect_header(sealed)
+    except ReviewFileInvalid:
+        raise ExportFailed(
+            "On this computer the age library chose a passphrase cost that kapjournal's "
+            "review mode will not open. Please share with your therapist's age key instead; "
+            "nothing was written."
+        ) from None
+    return sealed
 
 
 @dataclass(frozen=True)
