@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state, read_passphrase_file
+from kapjournal.cli import (
+    State,
+    main,
+    open_journal,
+    pass_state,
+    prompt_secret,
+    read_passphrase_file,
+)
 from kapjournal.core.errors import InvalidInput
 
 _FORMATS = ("html", "md", "json", "pdf")
@@ -27,20 +34,7 @@ _REDACTABLE = (
 
 
 def _prompt_secret(prompt: str) -> str:
-    """Ask without echo; input that ends (no terminal, Ctrl-D) is a calm error, not 'Aborted!'."""
-    import getpass
-    import warnings
-
-    with warnings.catch_warnings():
-        # Python's own warning (with a file path) when there is no terminal to hide input on.
-        warnings.simplefilter("ignore", getpass.GetPassWarning)
-        try:
-            return str(click.prompt(prompt, hide_input=True, err=True))
-        except click.Abort:
-            raise InvalidInput(
-                "No passphrase was typed, so nothing was done. In scripts, give it with "
-                "--age-passphrase-file FILE."
-            ) from None
+    return prompt_secret(prompt, option="--age-passphrase-file")
 
 
 def _ask_export_passphrase(path: Path | None) -> str:
