@@ -235,11 +235,33 @@ def read_passphrase_file(path: Path) -> str:
     return passphrase
 
 
+def prompt_secret(
+    prompt: str, *, option: str | None = "--passphrase-file", what: str = "passphrase"
+) -> str:
+    """Ask without echo; input that ends (no terminal, Ctrl-D) is a calm error, not 'Aborted!'.
+
+    ``option``: the option that gives the secret in scripts, named in that error.
+    """
+    import getpass
+    import warnings
+
+    from kapjournal.core.errors import InvalidInput
+
+    with warnings.catch_warnings():
+        # Python's own warning (with a file path) when there is no terminal to hide input on.
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        try:
+            return str(click.prompt(prompt, hide_input=True, err=True))
+        except click.Abort:
+            scripts = f" In scripts, give it with {option} FILE." if option else ""
+            raise InvalidInput(f"No {what} was typed, so nothing was done.{scripts}") from None
+
+
 def ask_passphrase(state: State, prompt: str = "Passphrase") -> str:
     """The passphrase from ``--passphrase-file`` or an echo-free prompt."""
     if state.passphrase_file is not None:
         return read_passphrase_file(state.passphrase_file)
-    return str(click.prompt(prompt, hide_input=True, err=True))
+    return prompt_secret(prompt)
 
 
 PASSPHRASE_TRIES = 3
@@ -278,13 +300,13 @@ def ask_new_passphrase(prompt: str = "New passphrase") -> str:
     from kapjournal.core.strength import strength_hint
 
     while True:
-        first = str(click.prompt(prompt, hide_input=True, err=True))
+        first = prompt_secret(prompt)
         hint = strength_hint(first)
         if not hint.acceptable:
             click.echo(hint.message, err=True)
             continue
         click.echo(hint.message, err=True)
-        second = str(click.prompt("Repeat it", hide_input=True, err=True))
+        second = prompt_secret("Repeat it")
         if first != second:
             click.echo("The two passphrases differ; please try again.", err=True)
             continue

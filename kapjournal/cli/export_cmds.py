@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from kapjournal.cli import State, main, open_journal, pass_state, read_passphrase_file
+from kapjournal.cli import (
+    State,
+    main,
+    open_journal,
+    pass_state,
+    prompt_secret,
+    read_passphrase_file,
+)
 from kapjournal.core.errors import InvalidInput
 
 _FORMATS = ("html", "md", "json", "pdf")
@@ -26,18 +33,30 @@ _REDACTABLE = (
 )
 
 
+def _prompt_secret(prompt: str) -> str:
+    return prompt_secret(prompt, option="--age-passphrase-file")
+
+
 def _ask_export_passphrase(path: Path | None) -> str:
     if path is not None:
         return read_passphrase_file(path)
     while True:
-        first = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+        first = _prompt_secret("Passphrase for the export")
         if len(first) < 8:
             click.echo("Please use at least 8 characters (a few words work well).", err=True)
             continue
-        second = str(click.prompt("Repeat it", hide_input=True, err=True))
+        second = _prompt_secret("Repeat it")
         if first == second:
             return first
         click.echo("The two passphrases differ; please try again.", err=True)
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if not force and path.expanduser().is_file():
+        raise InvalidInput(
+            f"{path} already exists; choose another name with -o, or pass --force to "
+            "replace it (nothing was written)."
+        )
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -139,6 +158,7 @@ def export(
     if output is not None:
         from kapjournal.core.export.age import check_target
 
+        _refuse_existing(output, force)
         check_target(output, overwrite=force)
     # A one-shot batch job over acyclic records: the cycle collector only costs time.
     gc.disable()
@@ -195,6 +215,7 @@ def export(
         passphrase = _ask_export_passphrase(phrase_file) if by_phrase else None
         encrypted = not plaintext
         out = output or Path(default_filename(fmt, journal.now().date(), encrypted=encrypted))
+        _refuse_existing(out, force)
         cloud = synced_folder(out)
         if cloud:
             click.echo(
@@ -270,7 +291,7 @@ def review(file: Path, identity: Path | None, phrase_file: Path | None, as_text:
         if phrase_file is not None:
             secret = read_passphrase_file(phrase_file)
         else:
-            secret = str(click.prompt("Passphrase for the export", hide_input=True, err=True))
+            secret = _prompt_secret("Passphrase for the export")
         click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)
         return secret
 

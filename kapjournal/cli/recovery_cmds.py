@@ -20,6 +20,7 @@ from kapjournal.cli import (
     check_vault,
     main,
     pass_state,
+    prompt_secret,
     read_passphrase_file,
     unlock_asking,
 )
@@ -131,7 +132,7 @@ def recover(state: State) -> None:
         raise InvalidInput(
             "This vault has no recovery code, so it can only be opened with its passphrase."
         )
-    code = str(click.prompt("Recovery code", hide_input=True, err=True))
+    code = prompt_secret("Recovery code", option=None, what="recovery code")
     journal = Journal.unlock_with_recovery(state.vault, code)
     try:
         click.echo("The recovery code worked. Now choose a new passphrase.", err=True)

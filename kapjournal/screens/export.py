@@ -3,8 +3,9 @@
 | key | action |
 |-----|--------|
 | f5 | Preview the selection (counts and the first page) |
-| ctrl+s | Write the export |
-| escape | Back |
+| ctrl+s | Write the export (a new or changed therapist key is confirmed first) |
+| f6 | Pick paragraphs and answers to hide ("Choose…") |
+| escape | Back (waits while an export is being written) |
 
 Building, rendering, encrypting (scrypt for a passphrase is slow on purpose)
 and writing all run in a worker; the screen shows the stage as it goes.
@@ -36,12 +37,13 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
+from textual.worker import Worker, WorkerState
 
 from kapjournal.core.cycles import CycleIndex
 from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
-from kapjournal.core.export import FORMATS, default_filename, export_to_file
-from kapjournal.core.export.age import parse_recipient, synced_folder
+from kapjournal.core.export import EXTENSIONS, FORMATS, default_filename, export_to_file
+from kapjournal.core.export.age import check_target, parse_recipient, synced_folder
 from kapjournal.core.export.model import (
     REDACTABLE,
     ExportOptions,
@@ -53,6 +55,7 @@ from kapjournal.core.export.plaintext import counts_line, summary_text
 from kapjournal.core.models import Entry, Session
 from kapjournal.core.sanitize import clean
 from kapjournal.screens.base import JournalScreen
+from kapjournal.screens.confirm import ConfirmModal
 
 CONFIRM_WORD = "plaintext"
 STAGES = ("Reading the journal", "Selecting insights", "Building the summary", "Rendering")
@@ -144,11 +147,15 @@ class ExportScreen(JournalScreen):
         Binding("f5", "preview", "Preview"),
         Binding("ctrl+s", "export", "Export"),
         Binding("f6", "hide_paragraphs", "Hide paragraphs"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
     ]
+
+    # Below 100 columns the form narrows so the preview keeps room to be read.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     DEFAULT_CSS = """
     ExportScreen #export-form { width: 58; padding: 0 1; }
+    ExportScreen.-narrow #export-form { width: 48; }
     ExportScreen #export-preview { width: 1fr; border-left: solid $primary; padding: 0 1; }
     ExportScreen .export--label { margin-top: 1; color: $text-muted; }
     ExportScreen #export-redact { height: 8; }
@@ -161,6 +168,8 @@ class ExportScreen(JournalScreen):
     def compose(self) -> ComposeResult:
         settings = self.journal.settings()
         self._remembered = settings.therapist_recipient
+        self._suggested: str | None = None  # the file name last suggested (not typed)
+        self._export_worker: Worker[None] | None = None
         yield Header()
         with Horizontal():
             with VerticalScroll(id="export-form"):
@@ -243,10 +252,24 @@ class ExportScreen(JournalScreen):
         return str(self.query_one("#export-format", Select).value)
 
     def _suggest_path(self) -> None:
-        name = default_filename(
-            self._fmt(), self.journal.now().date(), encrypted=self._protection() != "plain"
-        )
-        self.query_one("#export-path", Input).value = str(Path.home() / name)
+        """Suggest a file name; a path the patient typed keeps its folder and name and
+        only gets the ending of the new format and protection."""
+        encrypted = self._protection() != "plain"
+        field = self.query_one("#export-path", Input)
+        typed = field.value.strip()
+        if typed and typed != self._suggested:
+            stem = typed[:-4] if typed.lower().endswith(".age") else typed
+            for ext in EXTENSIONS.values():
+                if stem.lower().endswith(ext):
+                    stem = stem[: -len(ext)]
+                    break
+            else:
+                return  # no known ending: leave what was typed alone
+            field.value = stem + EXTENSIONS[self._fmt()] + (".age" if encrypted else "")
+            return
+        name = default_filename(self._fmt(), self.journal.now().date(), encrypted=encrypted)
+        self._suggested = str(Path.home() / name)
+        field.value = self._suggested
 
     def _sync_protection(self) -> None:
         mode = self._protection()
@@ -286,10 +309,13 @@ class ExportScreen(JournalScreen):
             self._status(err.user_message, error=True)
             return None
 
-    def _status(self, text: str, *, error: bool = False) -> None:
-        self.query_one("#export-status", Static).update(
-            Text(clean(text), style="bold red" if error else "")
-        )
+    def _status(self, text: str, *, error: bool = False, reveal: bool = False) -> None:
+        status = self.query_one("#export-status", Static)
+        status.update(Text(clean(text), style="bold red" if error else ""))
+        if error or reveal:
+            # The status line sits below the long form: bring it (and the progress bar
+            # above it) into view, or a problem or the finished path goes unseen.
+            self.call_after_refresh(status.scroll_visible, animate=False)
 
     # -- hiding paragraphs ---------------------------------------------
 
@@ -343,6 +369,8 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-preview-btn")
     def action_preview(self) -> None:
+        if self._exporting():  # the preview shares the export's worker group
+            return
         options = self._checked_options()
         if options is None:
             return
@@ -373,6 +401,8 @@ class ExportScreen(JournalScreen):
 
     @on(Button.Pressed, "#export-go")
     def action_export(self) -> None:
+        if self._exporting():
+            return
         try:
             options = self.options()
             mode = self._protection()
@@ -392,24 +422,57 @@ class ExportScreen(JournalScreen):
             if not path_text:
                 raise InvalidInput("Choose where to save the export.")
             out = Path(path_text).expanduser()
+            check_target(out)  # an existing file or a missing folder, before any question
         except KapError as err:
             self._status(err.user_message, error=True)
             return
         cloud = synced_folder(out)
-        if recipient and self._remembered and recipient != self._remembered:
-            self.notify(
-                "This key differs from the one you used last time. "
-                "Check with your therapist that it is theirs.",
-                severity="warning",
-                timeout=10,
+        if recipient and recipient != self._remembered:
+            # A key not used before: show all of it and ask (SECURITY.md: exports).
+            if self._remembered:
+                message = (
+                    "This key differs from the one you used last time.\n\n"
+                    f"Before:\n{self._remembered}\n\nNow:\n{recipient}\n\n"
+                    "Check with your therapist that the new key is theirs before sending."
+                )
+            else:
+                message = (
+                    f"The export will be encrypted to this key:\n\n{recipient}\n\n"
+                    "Check with your therapist that it is theirs (reading the last few "
+                    "characters together is enough). kapjournal remembers it for next time."
+                )
+
+            def key_checked(ok: bool | None) -> None:
+                if ok:
+                    self._go(options, out, recipient, passphrase, mode, cloud)
+                else:
+                    self._status("Nothing was written.", reveal=True)
+
+            self.app.push_screen(
+                ConfirmModal(
+                    "Encrypt to this key?", clean(message), yes="Yes, it is my therapist's"
+                ),
+                key_checked,
             )
+            return
+        self._go(options, out, recipient, passphrase, mode, cloud)
+
+    def _go(
+        self,
+        options: ExportOptions,
+        out: Path,
+        recipient: str | None,
+        passphrase: str | None,
+        mode: str,
+        cloud: str | None,
+    ) -> None:
         if mode == "plain":
 
             def confirmed(ok: bool | None) -> None:
                 if ok:
                     self._start(options, out, None, None, True)
                 else:
-                    self._status("Nothing was written.")
+                    self._status("Nothing was written.", reveal=True)
 
             self.app.push_screen(ConfirmPlaintext(str(out), cloud), confirmed)
             return
@@ -430,8 +493,23 @@ class ExportScreen(JournalScreen):
     ) -> None:
         self.query_one("#export-progress", ProgressBar).update(progress=0)
         slow = " (a passphrase takes a few seconds on purpose)" if passphrase else ""
-        self._status(f"Exporting…{slow}")
-        self._run_export(options, self._fmt(), out, recipient, passphrase, plaintext)
+        self._status(f"Exporting…{slow}", reveal=True)
+        self._export_worker = self._run_export(
+            options, self._fmt(), out, recipient, passphrase, plaintext
+        )
+
+    def action_back(self) -> None:
+        # Leaving mid-export would hide whether it worked (and not remember the key).
+        if not self._exporting():
+            self.app.pop_screen()
+
+    def _exporting(self) -> bool:
+        """True while an export is being written (a second one would race it)."""
+        worker = self._export_worker
+        if worker is not None and worker.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            self.notify("The export is still being written; one moment.", timeout=4)
+            return True
+        return False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _run_export(
@@ -481,7 +559,7 @@ class ExportScreen(JournalScreen):
         for selector in ("#export-pass1", "#export-pass2"):
             self.query_one(selector, Input).value = ""
         how = "encrypted" if message.encrypted else "NOT encrypted"
-        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.")
+        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.", reveal=True)
         self.notify("Export written.", timeout=4)
 
     @on(ExportFailedMsg)

@@ -112,13 +112,18 @@ class HideParagraphsModal(ModalScreen[Hidden | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
+    # Below 100 columns the entry list narrows, leaving the paragraphs room to be read.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
     DEFAULT_CSS = """
     HideParagraphsModal { align: center middle; }
     HideParagraphsModal > Vertical {
         width: 90%; height: 85%; border: thick $primary; background: $surface; padding: 0 1;
     }
     HideParagraphsModal #hide-lists { height: 1fr; }
-    HideParagraphsModal #hide-entries { width: 46; }
+    HideParagraphsModal #hide-entries { width: 46; text-wrap: nowrap; text-overflow: ellipsis; }
+    HideParagraphsModal.-narrow #hide-entries { width: 32; }
+    HideParagraphsModal #hide-paragraphs { text-wrap: wrap; }
     HideParagraphsModal #hide-right { width: 1fr; }
     HideParagraphsModal #hide-none { color: $text-muted; padding: 1; }
     HideParagraphsModal #hide-count { height: auto; margin-top: 1; }

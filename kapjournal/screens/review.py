@@ -55,9 +55,11 @@ class ReviewScreen(Screen[None]):
 
     DEFAULT_CSS = """
     ReviewScreen .review--pane { height: 1fr; }
+    ReviewScreen #summary-alert { border: heavy $error; color: $error; padding: 0 1;
+        margin-bottom: 1; }
     ReviewScreen #timeline-tree { width: 45%; }
     ReviewScreen #timeline-detail, ReviewScreen #search-detail { padding: 0 1; }
-    ReviewScreen #search-results { height: 12; }
+    ReviewScreen #search-results { height: auto; max-height: 40%; }
     ReviewScreen #search-count { height: auto; padding: 0 1; color: $text-muted; }
     """
 
@@ -72,7 +74,11 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="summary"):
-            with TabPane("Summary", id="summary"), VerticalScroll(classes="review--pane"):
+            with (
+                TabPane("Summary", id="summary"),
+                VerticalScroll(id="summary-scroll", classes="review--pane"),
+            ):
+                yield Static(self._alert(), id="summary-alert")
                 yield Static(Text(clean(summary_text(self.doc))), id="summary-text")
             with TabPane("Timeline", id="timeline"), Horizontal(classes="review--pane"):
                 yield Tree("Sessions", id="timeline-tree")
@@ -88,8 +94,20 @@ class ReviewScreen(Screen[None]):
                     yield Static(Text(""), id="search-detail")
         yield Footer()
 
+    def _alert(self) -> Text:
+        """Crisis-screen events flagged first, as the HTML and Markdown exports do."""
+        n = len(self.doc.safety_rows)
+        if not n:
+            return Text("")
+        return Text(
+            f"The crisis screen was shown {n} time{'s' if n != 1 else ''} in this period "
+            "(see CRISIS-SCREEN EVENTS below).",
+            style="bold",
+        )
+
     def on_mount(self) -> None:
         self.title = "kapjournal review"
+        self.query_one("#summary-alert").display = bool(self.doc.safety_rows)
         self.sub_title = clean_line(f"{self.file_title} · read-only, nothing is saved")
         tree: Tree[Any] = self.query_one("#timeline-tree", Tree)
         tree.show_root = False
@@ -98,6 +116,8 @@ class ReviewScreen(Screen[None]):
             node = tree.root.add(Text(clean_line(label)), data=("cycle", n), expand=n == 0)
             if n == 0:
                 self._fill(node, n)
+        # Arrow keys and page up/down scroll the summary straight away.
+        self.query_one("#summary-scroll", VerticalScroll).focus()
 
     def _fill(self, node: Any, index: int) -> None:
         if node.children:
@@ -120,6 +140,10 @@ class ReviewScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        # Move the focus into the tab shown, so the arrow keys work there at once (and a
+        # focus left behind in the hidden tab cannot switch back to it).
+        target = "#summary-scroll" if tab == "summary" else "#timeline-tree"
+        self.query_one(target).focus()
 
     def action_search(self) -> None:
         self.query_one(TabbedContent).active = "search"

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kapjournal.cli import main
+from kapjournal.core.export import age
 from kapjournal.core.journal import Journal
 from tests.conftest import PASSPHRASE
 from tests.export_sample import PRIVATE_TEXT, fill
@@ -189,3 +190,29 @@ def test_cli_export_checks_target_before_unlocking(vault, tmp_path) -> None:
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
     assert "Passphrase" not in result.stderr  # failed before asking for the vault passphrase
+
+
+def test_cli_export_existing_file_points_to_force(vault, passphrase_file, tmp_path) -> None:
+    out = tmp_path / "e.md"
+    out.write_text("last week's export")
+    args = [*base(vault, passphrase_file), "export", "--format", "md", "--plaintext"]
+    refused = run([*args, "-o", str(out)])
+    assert refused.exit_code == 2
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert out.read_text() == "last week's export"
+    replaced = run([*args, "--force", "-o", str(out)])
+    assert replaced.exit_code == 0, replaced.output
+    assert "## Summary" in out.read_text()
+
+
+def test_cli_passphrase_prompt_without_input_is_calm(vault, passphrase_file, tmp_path) -> None:
+    """No terminal and nothing on stdin: a sentence naming --age-passphrase-file, exit 2."""
+    out = tmp_path / "x.md.age"
+    result = run([*base(vault, passphrase_file), "export", "--format", "md", "--passphrase",
+                  "-o", str(out)], input="")  # fmt: skip
+    assert result.exit_code == 2 and "--age-passphrase-file" in result.stderr
+    assert "Aborted" not in result.output and not out.exists()
+    locked = tmp_path / "y.json.age"
+    locked.write_bytes(age.encrypt(b"{}", passphrase="a long shared phrase"))
+    shown = run(["review", str(locked), "--text"], input="")
+    assert shown.exit_code == 2 and "--age-passphrase-file" in shown.stderr

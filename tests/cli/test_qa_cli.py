@@ -515,3 +515,22 @@ def test_cli_ambiguous_short_id_asks_for_more(
     assert shown.exit_code == 0 and "note 2" in shown.stdout
     err = _calm(_run(vault_path, passphrase_file, "insight", "add", "abcd"))
     assert "type more of it" in err
+
+
+def test_cli_secret_prompts_without_input_are_calm(tmp_path: Path) -> None:
+    """No terminal and nothing on stdin: one sentence naming the script option, exit 2."""
+    vault = tmp_path / "j.kapj"
+    with Journal.create(vault, PASSPHRASE) as journal:
+        journal.vault.add_recovery_slot()
+    runner = CliRunner()
+    for args, option in (
+        (["--vault", str(vault), "list"], "--passphrase-file"),
+        (["--vault", str(tmp_path / "new.kapj"), "init"], "--passphrase-file"),
+        (["--vault", str(vault), "recover"], None),
+    ):
+        result = runner.invoke(main, args, input="")
+        err = _calm(result)
+        assert "Aborted" not in result.output and "GetPassWarning" not in result.output
+        assert "was typed, so nothing was done" in err, args
+        if option:
+            assert option in err

@@ -72,6 +72,22 @@ def test_age_hostile_scrypt_work_factor_refused_before_decrypting() -> None:
         age.decrypt(hostile, passphrase="anything")  # returns at once, no scrypt run
 
 
+def test_age_passphrase_export_never_costs_more_than_review_opens(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What pyrage writes on a computer 4x faster than the test VM: it times the
+    # machine and picks 2^21, which review mode refuses.
+    def fast_machine(data: bytes, passphrase: str) -> bytes:
+        return (
+            b"age-encryption.org/v1\n-> scrypt c2FsdHNhbHRzYWx0c2FsdA 21\n"
+            b"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--- AAAA\n" + b"\0" * 64
+        )
+
+    monkeypatch.setattr(age.age_passphrase, "encrypt", fast_machine)
+    with pytest.raises(ExportFailed, match="therapist's age key instead"):
+        age.encrypt(b"notes", passphrase="share this in person")
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -119,3 +135,36 @@ def test_identity_file_round_trip(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="does not contain"):
         age.read_identity_file(tmp_path / "bad.txt")
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+def test_review_of_an_encrypted_html_export_says_it_is_not_json() -> None:
+    from kapjournal.core.export.review import open_export_bytes
+
+    secret, public = _keypair()
+    ct = age.encrypt(b"<!DOCTYPE html>\n<html><body>summary</body></html>", recipient=public)
+    with pytest.raises(ReviewFileInvalid, match="HTML or Markdown export") as err:
+        open_export_bytes(ct, identities=[secret])
+    assert "age -d" in str(err.value)  # the therapist learns how to open it after all
+
+
+def test_review_mixed_up_files_are_named(tmp_path: Path) -> None:
+    """Key and export swapped, or a vault given: say which file is which."""
+    from kapjournal.core.export.review import load_export
+
+    text, public = age.new_identity(NOW)
+    key = tmp_path / "therapist.key"
+    key.write_text(text)
+    export = tmp_path / "visit.json.age"
+    export.write_bytes(age.encrypt(b"{}", recipient=public))
+    with pytest.raises(InvalidInput, match="encrypted export, not a key file"):
+        load_export(key, identity=export)
+    with pytest.raises(ReviewFileInvalid, match="age key file, not an export"):
+        load_export(key)
+    vault = tmp_path / "journal.kapj"
+    vault.write_bytes(b"SQLite format 3\x00" + bytes(200))
+    with pytest.raises(ReviewFileInvalid, match="not an export"):
+        load_export(vault)
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
+    with pytest.raises(InvalidInput, match="not an age key file"):
+        load_export(export, identity=binary)

@@ -218,3 +218,31 @@ def test_model_yes_no_answers_read_as_words_in_every_readable_format(journal) ->
         assert "False" not in text, fmt
         line = next(x for x in text.splitlines() if "sleep through" in x)
         assert "no" in line.replace(question, ""), (fmt, line)
+
+
+def test_model_insights_only_claims_nothing_about_packs(journal, sample) -> None:
+    """With no entries shared, a table of dashes would tell the clinician no pack was done."""
+    from kapjournal.core.export import render
+
+    full = build_document(journal, ExportOptions())
+    assert any(any(r.done.values()) for r in full.pack_rows)  # the sample did some packs
+    doc = build_document(journal, ExportOptions(insights_only=True))
+    assert doc.pack_rows == ()
+    for fmt in ("html", "md"):
+        assert "Reflection packs completed" not in render(doc, fmt).decode()
+
+
+def test_model_session_without_side_effect_ratings_says_not_recorded(journal, sample) -> None:
+    """'none' would tell the clinician there were no side effects; nobody rated them."""
+    from kapjournal.core.export import render
+    from kapjournal.core.models import Session, new_id
+
+    session = Session(id=new_id(), started_at=T0 + timedelta(days=10), route="im", dose_value="0.5")
+    journal.save(session)
+    doc = build_document(journal, ExportOptions())
+    rows = {r.session.id: r for r in doc.session_rows}
+    assert rows[session.id].side_effects == ("not recorded",)
+    assert doc.session_rows[2].side_effects == ()  # rated, all mild: "none"
+    for fmt in ("html", "md"):
+        text = render(doc, fmt).decode()
+        assert "not recorded" in text and "none" in text

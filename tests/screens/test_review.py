@@ -33,6 +33,8 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         assert "A. Patient" in summary and "SESSIONS" in summary
         assert "moderately severe" in summary
         assert "Answered yes to the self-harm question" in summary
+        alert = screen.query_one("#summary-alert", Static)
+        assert alert.display and "crisis screen was shown 1 time" in _text(alert)
 
         await pilot.press("2")
         assert screen.query_one(TabbedContent).active == "timeline"
@@ -65,3 +67,67 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         assert _text(screen.query_one("#search-detail", Static)) == ""
         await pilot.press("escape")
     assert list(cwd.iterdir()) == []  # review wrote nothing
+
+
+async def test_review_tab_keys_move_focus_into_the_tab(journal, tmp_path: Path):
+    """1 and 2 land in the tab's content: arrows work at once, and 1 leaves the timeline."""
+    fill(journal)
+    doc = read_document(render(build_document(journal, ExportOptions()), "json"))
+    journal.close()
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        tabs = screen.query_one(TabbedContent)
+        summary = screen.query_one("#summary-scroll")
+        assert app.focused is summary
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert summary.scroll_y > 0  # the summary scrolls without a Tab first
+
+        await pilot.press("2")
+        await pilot.pause()
+        tree = screen.query_one("#timeline-tree", Tree)
+        assert tabs.active == "timeline" and app.focused is tree
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "Choose an entry" not in _text(screen.query_one("#timeline-detail", Static))
+        assert tree.cursor_line == 2
+
+        await pilot.press("1")
+        await pilot.pause()
+        assert tabs.active == "summary" and app.focused is summary
+
+
+async def test_review_search_leaves_room_to_read_at_80x24(journal) -> None:
+    """A few matches take a few lines; the rest of the screen shows the match itself."""
+    fill(journal)
+    doc = read_document(render(build_document(journal, ExportOptions()), "json"))
+    journal.close()
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"garden")
+        await pilot.pause()
+        screen = app.screen
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count == 1
+        detail = screen.query_one("#search-detail", Static).parent
+        assert detail is not None and detail.size.height >= 8  # was 4 beside 12 empty rows
+        assert results.outer_size.height <= 4
+
+
+async def test_review_no_crisis_alert_without_events(journal) -> None:
+    from datetime import timedelta
+
+    from tests.export_sample import T0
+
+    fill(journal)
+    options = ExportOptions(since=T0 + timedelta(days=8))  # after the one crisis event
+    doc = read_document(render(build_document(journal, options), "json"))
+    journal.close()
+    assert not doc.safety_rows
+    app = ReviewApp(doc, title="share.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#summary-alert", Static).display

@@ -71,9 +71,21 @@ def encrypt(data: bytes, *, recipient: str | None = None, passphrase: str | None
         assert passphrase is not None
         if not passphrase:
             raise InvalidInput("The export passphrase is empty.")
-        return bytes(age_passphrase.encrypt(data, passphrase))
+        sealed = bytes(age_passphrase.encrypt(data, passphrase))
     except pyrage.EncryptError:
         raise ExportFailed("The export could not be encrypted; nothing was written.") from None
+    # pyrage picks the scrypt cost by timing this computer (2^19 on a 2-core VM) and
+    # cannot be told otherwise; a computer 4x faster would pick 2^21, which review
+    # mode (like SECURITY.md) refuses. Never hand over a file our own reader refuses.
+    try:
+        inspect_header(sealed)
+    except ReviewFileInvalid:
+        raise ExportFailed(
+            "On this computer the age library chose a passphrase cost that kapjournal's "
+            "review mode will not open. Please share with your therapist's age key instead; "
+            "nothing was written."
+        ) from None
+    return sealed
 
 
 @dataclass(frozen=True)
@@ -173,9 +185,20 @@ def read_identity_file(path: Path) -> list[str]:
     try:
         if path.stat().st_size > MAX_HEADER:
             raise InvalidInput(f"{path} is too large to be an age key file.")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = path.read_bytes()
+    except OSError:
         raise InvalidInput(f"Cannot read the age key file {path}.") from None
+    if is_age(raw):
+        raise InvalidInput(
+            f"{path} is an encrypted export, not a key file: give the export first and "
+            "your key file after --identity."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{path} is not an age key file (it should hold a line AGE-SECRET-KEY-1...)."
+        ) from None
     keys = [ln.strip() for ln in text.splitlines() if ln.strip().startswith("AGE-SECRET-KEY-")]
     if not keys:
         raise InvalidInput(f"{path} does not contain an age secret key (AGE-SECRET-KEY-1...).")

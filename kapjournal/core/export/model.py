@@ -463,6 +463,10 @@ class ExportDocument:
 
     @functools.cached_property
     def pack_rows(self) -> tuple[PackRow, ...]:
+        if self.insights_only:
+            # No entries are shared, so nothing can be said about which packs were done
+            # (a table of dashes would tell the clinician that none were).
+            return ()
         done: dict[str, set[str]] = defaultdict(set)
         for e in self.entries:
             if e.pack_id in CYCLE_PACKS:
@@ -604,7 +608,13 @@ def _dose_text(s: Session) -> str:
     return f"{s.dose_value} {unit}".strip()
 
 
+#: Shown for a session logged without any side-effect ratings.
+NOT_RECORDED = "not recorded"
+
+
 def _notable_side_effects(s: Session) -> tuple[str, ...]:
+    if not s.side_effects and not s.side_effect_other:
+        return (NOT_RECORDED,)  # nothing rated is not the same as "none"
     out = []
     for name, rating in sorted(s.side_effects.items()):
         if isinstance(rating, int) and rating >= 2:

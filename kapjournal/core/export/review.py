@@ -44,7 +44,19 @@ def open_export_bytes(
     ask_passphrase: Callable[[], str] | None = None,
 ) -> ExportDocument:
     """Decrypt (when age) and parse an export held in memory."""
-    if age.is_age(data):
+    head = data[: age.MAX_HEADER]
+    if not head.lstrip().startswith(b"{") and b"AGE-SECRET-KEY-1" in head:
+        raise ReviewFileInvalid(
+            "This is an age key file, not an export: give it with --identity, and the "
+            "export file first (kapjournal review EXPORT --identity KEYFILE)."
+        )
+    if data.startswith(b"SQLite format 3\x00"):
+        raise ReviewFileInvalid(
+            "This is a database (a kapjournal vault?), not an export. Review mode opens "
+            "files made with 'kapjournal export --format json'."
+        )
+    encrypted = age.is_age(data)
+    if encrypted:
         header = age.inspect_header(data)
         passphrase = None
         if header.needs_passphrase:
@@ -52,10 +64,18 @@ def open_export_bytes(
                 raise ReviewFileInvalid("This export is protected by a passphrase.")
             passphrase = ask_passphrase()
         data = age.decrypt(data, identities=identities, passphrase=passphrase)
-    elif data.lstrip()[:1] in (b"<", b"#"):
+    # Checked after decrypting too: an encrypted HTML export is the likeliest mix-up.
+    if data.lstrip()[:1] in (b"<", b"#"):
+        how = (
+            " To read this one, decrypt it with an age tool, e.g. "
+            "'age -d -i therapist.key -o export.html FILE', and open the result (that copy "
+            "is not encrypted: delete it when you are done)."
+            if encrypted
+            else " Open this one in a browser or text viewer."
+        )
         raise ReviewFileInvalid(
             "This looks like an HTML or Markdown export; review mode opens JSON exports "
-            "(ask for one made with --format json)."
+            "(ask for one made with --format json)." + how
         )
     return read_document(data)
 
