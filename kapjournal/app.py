@@ -330,6 +330,11 @@ class KapJournalApp(App[None]):
             self.push_screen(CrisisScreen(resources=crisis))
         if reason == "idle":
             self.notify("Locked after a quiet while. Your writing was kept.", timeout=8)
+        elif reason == "session_grace_over":
+            self.notify(
+                "Session mode's time ran out, so the journal locked. Your fragments are kept.",
+                timeout=10,
+            )
         if problem is not None:
             self.notify(
                 f"Locked. The search index could not be saved ({problem}); it is rebuilt "

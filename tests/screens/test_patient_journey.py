@@ -679,3 +679,18 @@ async def test_session_mode_footer_says_what_escape_does_now(journal: Journal) -
         await pilot.press("escape", "escape")  # stop writing, then leave
         await pilot.pause()
         assert app.locked == 1
+
+
+async def test_lock_at_the_end_of_session_mode_says_why(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from kapjournal.screens.unlock import UnlockScreen
+    from tests.screens.tui_helpers import make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.lock(reason="session_grace_over")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert any("Session mode" in m and "fragments are kept" in m for m in said)
