@@ -281,7 +281,7 @@ def session_list(state: State, show_all: bool) -> None:
 @pass_state
 def session_show(state: State, session_id: str) -> None:
     """Show everything recorded for one session."""
-    from kapjournal.core.models import SEVERITY_LABELS
+    from kapjournal.core.models import SEVERITY_LABELS, vitals_text
     from kapjournal.core.sanitize import clean, clean_line
 
     journal = open_journal(state, readonly=True)
@@ -297,14 +297,7 @@ def session_show(state: State, session_id: str) -> None:
         if s.status == "completed":
             click.echo(f"Therapist present: {'yes' if s.therapist_present else 'no'}")
         for v in s.vitals:
-            bits = []
-            if v.bp_sys and v.bp_dia:
-                bits.append(f"BP {v.bp_sys}/{v.bp_dia}")
-            if v.hr is not None:
-                bits.append(f"HR {v.hr}")
-            if v.spo2 is not None:
-                bits.append(f"SpO2 {v.spo2}%")
-            click.echo(f"Vitals ({v.when}): {', '.join(bits)}")
+            click.echo(f"Vitals ({v.when}): {vitals_text(v)}")
         for name, level in s.side_effects.items():
             click.echo(f"Side effect: {name} {SEVERITY_LABELS[level]} ({level})")
         if s.side_effect_other:

@@ -58,6 +58,12 @@ SETTING_LABELS = {
     "other": "Other",
 }
 VITALS_WHEN = ("pre", "40min", "end", "other")
+VITALS_WHEN_LABELS = {
+    "pre": "before",
+    "40min": "at 40 minutes",
+    "end": "at the end",
+    "other": "another time",
+}
 SIDE_EFFECTS = (
     "nausea",
     "vomiting",
@@ -399,6 +405,18 @@ class Vitals(Model):
     bp_dia: int | None = None
     hr: int | None = None
     spo2: int | None = None
+
+
+def vitals_text(v: Vitals) -> str:
+    """'BP 128/82, HR 76, SpO2 98%' (only what was measured; '' when nothing was)."""
+    bits = []
+    if v.bp_sys and v.bp_dia:
+        bits.append(f"BP {v.bp_sys}/{v.bp_dia}")
+    if v.hr is not None:
+        bits.append(f"HR {v.hr}")
+    if v.spo2 is not None:
+        bits.append(f"SpO2 {v.spo2}%")
+    return ", ".join(bits)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,13 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from kapjournal.core.export.model import ExportDocument, Item
-from kapjournal.core.export.plaintext import item_text, item_title, searchable, summary_text
+from kapjournal.core.export.plaintext import (
+    cycle_text,
+    item_text,
+    item_title,
+    searchable,
+    summary_text,
+)
 from kapjournal.core.sanitize import clean, clean_line
 
 MAX_RESULTS = 200
@@ -135,8 +141,11 @@ class ReviewScreen(Screen[None]):
     @on(Tree.NodeSelected, "#timeline-tree")
     def _show(self, event: Tree.NodeHighlighted[Any] | Tree.NodeSelected[Any]) -> None:
         data = event.node.data
+        detail = self.query_one("#timeline-detail", Static)
         if data and data[0] == "item":
-            self.query_one("#timeline-detail", Static).update(Text(clean(item_text(data[1]))))
+            detail.update(Text(clean(item_text(data[1]))))
+        elif data and data[0] == "cycle":
+            detail.update(Text(clean(cycle_text(self.doc.groups[data[1]]))))
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

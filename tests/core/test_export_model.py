@@ -246,3 +246,65 @@ def test_model_session_without_side_effect_ratings_says_not_recorded(journal, sa
     for fmt in ("html", "md"):
         text = render(doc, fmt).decode()
         assert "not recorded" in text and "none" in text
+
+
+def _logged_session(journal: Journal) -> None:
+    from kapjournal.core.models import Entry, Session, Vitals, new_id
+
+    s = journal.save(
+        Session(
+            id=new_id(), started_at=T0, series_index=1, route="im",
+            vitals=(Vitals("pre", 128, 82, 76, 98), Vitals("40min", 142, 90)),
+            support_person="Sam", clinician="Dr Lee", therapist_present=True,
+            notes="Felt <b>heavy</b>\nthen light",
+        )
+    )  # fmt: skip
+    journal.save(
+        Entry(id=new_id(), created=T0 + timedelta(hours=3), modified=T0, body="After.",
+              session_id=s.id)
+    )  # fmt: skip
+
+
+def test_model_session_record_shown_under_its_heading_in_every_format(journal) -> None:
+    from kapjournal.core.export import render
+    from kapjournal.core.export.plaintext import cycle_text
+
+    _logged_session(journal)
+    doc = build_document(journal, ExportOptions())
+    [cycle] = doc.groups
+    assert cycle.log == (
+        ("Vitals", "before: BP 128/82, HR 76, SpO2 98%; at 40 minutes: BP 142/90"),
+        ("With", "support person: Sam; clinician: Dr Lee; a therapist was present"),
+        ("Session notes", "Felt <b>heavy</b>\nthen light"),
+    )
+    html = render(doc, "html").decode()
+    block = html.split('<dl class="session-log"')[1].split("</dl>")[0]
+    assert "Felt &lt;b&gt;heavy&lt;/b&gt;\nthen light" in block and "<b>" not in block
+    assert "at 40 minutes: BP 142/90" in block
+    md = render(doc, "md").decode()
+    assert "**Session notes:**  \nFelt \\<b\\>heavy\\</b\\>  \nthen light" in md
+    assert "support person: Sam" in md
+    assert "Felt <b>heavy</b>\nthen light" in cycle_text(cycle)  # review viewer (made inert there)
+
+
+@pytest.mark.parametrize(
+    ("options", "gone"),
+    [
+        (ExportOptions(redact=frozenset({"session_notes"})), {"Session notes"}),
+        (ExportOptions(redact=frozenset({"vitals"})), {"Vitals"}),
+        (ExportOptions(redact=frozenset({"clinician", "setting"})), {"With"}),
+        (ExportOptions(include_sessions=False), {"Vitals", "With", "Session notes"}),
+    ],
+)
+def test_model_session_record_follows_what_the_patient_withheld(journal, options, gone) -> None:
+    from kapjournal.core.export import render
+
+    _logged_session(journal)
+    doc = build_document(journal, options)
+    labels = {label for label, _ in doc.groups[0].log}
+    assert labels == {"Vitals", "With", "Session notes"} - gone
+    md = render(doc, "md").decode()
+    for label in gone:
+        assert f"**{label}:**" not in md
+    if "Session notes" in gone:
+        assert "heavy" not in md and "heavy" not in render(doc, "html").decode()

@@ -10,7 +10,7 @@ from kapjournal.core.export import render
 from kapjournal.core.export.jsonfmt import read_document
 from kapjournal.core.export.model import ExportOptions, build_document
 from kapjournal.screens.review import ReviewApp, ReviewScreen
-from tests.export_sample import fill
+from tests.export_sample import NOTES_TEXT, fill
 
 
 def _text(widget: Static) -> str:
@@ -46,6 +46,11 @@ async def test_review_shows_summary_timeline_and_search(journal, tmp_path: Path,
         await pilot.pause()
         detail = _text(screen.query_one("#timeline-detail", Static))
         assert "Intention: be kind to myself." in detail
+        # The session's own row shows what was recorded about the session itself.
+        await pilot.press("up")
+        await pilot.pause()
+        detail = _text(screen.query_one("#timeline-detail", Static))
+        assert NOTES_TEXT in detail and "clinician: Dr Example" in detail
 
         await pilot.press("slash")
         assert screen.query_one(TabbedContent).active == "search"

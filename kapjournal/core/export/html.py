@@ -55,6 +55,7 @@ def render_html(doc: ExportDocument) -> str:
     cycles = [
         (
             c.heading,
+            c.log,
             [
                 (it.when, it.pack, it.flagged, it.title, it.answers, it.paragraphs, it.tags)
                 for it in c.items

@@ -217,6 +217,9 @@ def render_markdown(doc: ExportDocument) -> str:
     for c in doc.groups:
         add(f"### {c.heading}")
         add("")
+        for label, text in c.log:
+            add(f"**{label}:**  \n{md_paragraph(text)}")
+            add("")
         for it in c.items:
             head = day_time_text(it.at)
             if it.days_since is not None:

@@ -49,7 +49,9 @@ from kapjournal.core.models import (
     ScaleResult,
     Session,
     answer_value_text,
+    vitals_text,
 )
+from kapjournal.core.models import VITALS_WHEN_LABELS as VITALS_WHEN_LABELS
 
 SCHEMA_VERSION = 1
 FORMAT_NAME = "kapjournal-export"
@@ -288,11 +290,42 @@ class Cycle:
     items: tuple[Item, ...]
 
     @property
+    def log(self) -> tuple[tuple[str, str], ...]:
+        """The session's own record under its heading (see :func:`session_log`)."""
+        return session_log(self.session) if self.session is not None else ()
+
+    @property
     def heading(self) -> str:
         if self.session is None:
             return "Before the first session"
         label = f"Session {self.number}" if self.number else "Session"
         return f"{label}: {self.session.started_at:%a %d %b %Y}"
+
+
+def session_log(s: Session) -> tuple[tuple[str, str], ...]:
+    """``(label, text)`` lines of what the patient recorded about one session beyond the
+    summary table: vitals, who was there, and the session notes. Empty when there is
+    nothing, or when the patient withheld it (the session is already redacted)."""
+    rows: list[tuple[str, str]] = []
+    measured = [
+        f"{VITALS_WHEN_LABELS.get(v.when, v.when)}: {text}"
+        for v in s.vitals
+        if (text := vitals_text(v))
+    ]
+    if measured:
+        rows.append(("Vitals", "; ".join(measured)))
+    people = []
+    if s.support_person.strip():
+        people.append(f"support person: {s.support_person.strip()}")
+    if s.clinician.strip():
+        people.append(f"clinician: {s.clinician.strip()}")
+    if s.therapist_present:
+        people.append("a therapist was present")
+    if people:
+        rows.append(("With", "; ".join(people)))
+    if s.notes.strip():
+        rows.append(("Session notes", s.notes.strip()))
+    return tuple(rows)
 
 
 # ---------------------------------------------------------------- document

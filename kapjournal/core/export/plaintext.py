@@ -12,6 +12,7 @@ from kapjournal.core.export.model import (
     CYCLE_PACKS,
     PACK_LABELS,
     REDACTABLE,
+    Cycle,
     ExportDocument,
     Item,
     plural_count,
@@ -129,6 +130,17 @@ def item_text(item: Item) -> str:
     if model.tags:
         out += ["", "Tags: " + ", ".join(model.tags)]
     return "\n".join(out)
+
+
+def cycle_text(cycle: Cycle) -> str:
+    """A session cycle's heading and what was recorded about the session itself."""
+    out = [cycle.heading, ""]
+    for label, text in cycle.log:
+        out += [f"{label}:", text, ""]
+    if not cycle.log:
+        extra = "" if cycle.session is None else " No vitals, people or notes were shared."
+        out.append(f"{len(cycle.items)} item(s) below.{extra}")
+    return "\n".join(out).rstrip("\n")
 
 
 def searchable(item: Item) -> str:
