@@ -58,8 +58,6 @@ FEATURES: list[Feature] = [
         show_in_footer=False,
     ),
     Feature("e", "Export: Open", "Share with therapist", "kapjournal.screens.export:ExportScreen"),
-    # Feature("t", "Timeline: Open", "Sessions and what came out of them",
-    #         "kapjournal.screens.timeline:TimelineScreen"),
     Feature(
         "i",
         "Import: From another journal",
