@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -48,6 +50,19 @@ async def settle(app: App[Any], pilot: Any) -> None:
             return
 
 
+@contextlib.asynccontextmanager
+async def searched(
+    journal: Journal, query: str, size: tuple[int, int] = (100, 40)
+) -> AsyncIterator[tuple[Harness, Any]]:
+    """The search screen with ``query`` typed and its results shown: ``(app, pilot)``."""
+    app = Harness(journal)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*query)
+        await settle(app, pilot)
+        yield app, pilot
+
+
 def status(app: App[Any]) -> str:
     widget = app.screen.query_one("#search-status", Static)
     content = widget.content
@@ -55,11 +70,7 @@ def status(app: App[Any]) -> str:
 
 
 async def test_search_screen_results_update_as_you_type(filled: Journal) -> None:
-    app = Harness(filled)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"river")
-        await settle(app, pilot)
+    async with searched(filled, "river") as (app, pilot):
         results = app.screen.query_one(SearchResults)
         assert len(results.results) == 2
         assert "2 matches" in status(app)
@@ -89,22 +100,14 @@ async def test_search_screen_debounces_and_keeps_only_the_latest(
 
 
 async def test_search_screen_bad_filter_shows_a_calm_message(filled: Journal) -> None:
-    app = Harness(filled)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"route:moon")
-        await settle(app, pilot)
+    async with searched(filled, "route:moon") as (app, pilot):
         assert "not a route" in status(app)
         assert app.screen.query_one("#search-status").has_class("-problem")
         assert isinstance(app.screen, SearchScreen)  # nothing crashed
 
 
 async def test_search_screen_arrows_enter_and_escape(filled: Journal) -> None:
-    app = Harness(filled)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"river")
-        await settle(app, pilot)
+    async with searched(filled, "river") as (app, pilot):
         results = app.screen.query_one(SearchResults)
         await pilot.press("down")
         assert results.has_focus
@@ -132,11 +135,7 @@ async def test_search_screen_arrows_enter_and_escape(filled: Journal) -> None:
 async def test_search_screen_highlights_matches(filled: Journal) -> None:
     from kapjournal.widgets.search_results import render_result
 
-    app = Harness(filled)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"sister")
-        await settle(app, pilot)
+    async with searched(filled, "sister") as (app, pilot):
         [result] = app.screen.query_one(SearchResults).results
         text = render_result(result)
         styled = [text.plain[s.start : s.end] for s in text.spans if "reverse" in str(s.style)]
@@ -147,11 +146,7 @@ async def test_search_screen_privacy_mode_hides_titles_and_excerpts(filled: Jour
     import dataclasses
 
     filled.save_settings(dataclasses.replace(filled.settings(), privacy_mode=True))
-    app = Harness(filled)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"river")
-        await settle(app, pilot)
+    async with searched(filled, "river") as (app, pilot):
         results = app.screen.query_one(SearchResults)
         assert len(results.results) == 2
         shown = "\n".join(
@@ -194,11 +189,7 @@ def test_search_result_says_an_untitled_first_line_once() -> None:
 
 async def test_search_results_stay_two_lines_each_in_a_narrow_list(filled: Journal) -> None:
     filled.add_entry("river " + "long words that go on " * 20)
-    app = Harness(filled)
-    async with app.run_test(size=(60, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press(*"river")
-        await settle(app, pilot)
+    async with searched(filled, "river", size=(60, 30)) as (app, pilot):
         results = app.screen.query_one(SearchResults)
         assert len(results.results) == 3
         # Three results of two lines each (no wrapping), and nothing else in the list.
