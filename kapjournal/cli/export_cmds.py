@@ -155,6 +155,10 @@ def export(
 
         require_weasyprint()
 
+    if output is not None and str(output) == "-":
+        raise InvalidInput(
+            "Give a file name after -o: an export is written to a file, never to the terminal."
+        )
     if output is not None:
         from kapjournal.core.export.age import check_target
 
@@ -243,10 +247,12 @@ def export(
     finally:
         journal.close()
         gc.enable()
-    from kapjournal.core.export.plaintext import counts_line
+    from kapjournal.core.export.plaintext import counts_line, skipped_note
 
     how = "encrypted" if result.encrypted else "NOT encrypted"
     click.echo(f"Wrote {result.path} ({how}): {counts_line(result.counts)}.")
+    if result.skipped:
+        click.echo(f"kapjournal: warning: {skipped_note(result.skipped)}", err=True)
 
 
 @main.command()

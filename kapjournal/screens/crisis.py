@@ -122,7 +122,7 @@ class CrisisScreen(JournalScreen):
             )
             yield Static(
                 Text(
-                    "Your answers are saved. You can carry on writing afterwards. "
+                    "What you wrote is saved. You can carry on writing afterwards. "
                     f"Numbers for {res.name}; last checked {res.last_checked}. "
                     "You can change the country and add your clinic's number in settings."
                 ),

@@ -51,7 +51,7 @@ from kapjournal.core.export.model import (
     parse_hidden,
     shareable_entries,
 )
-from kapjournal.core.export.plaintext import counts_line, summary_text
+from kapjournal.core.export.plaintext import counts_line, skipped_note, summary_text
 from kapjournal.core.models import Entry, Session
 from kapjournal.core.sanitize import clean
 from kapjournal.screens.base import JournalScreen
@@ -72,6 +72,7 @@ PREVIEW_LINES = 40
 class PreviewReady(Message):
     counts: dict[str, int]
     first_page: str
+    skipped: int = 0
 
 
 @dataclass
@@ -88,6 +89,7 @@ class ExportFinished(Message):
     path: Path
     encrypted: bool
     counts: dict[str, int]
+    skipped: int = 0
 
 
 @dataclass
@@ -382,14 +384,15 @@ class ExportScreen(JournalScreen):
         try:
             doc = build_document(self.journal, options)
             text = "\n".join(summary_text(doc).splitlines()[:PREVIEW_LINES])
-            self.post_message(PreviewReady(doc.counts, text))
+            self.post_message(PreviewReady(doc.counts, text, len(self.journal.damaged)))
         except KapError as err:
             self.post_message(ExportFailedMsg(err.user_message))
 
     @on(PreviewReady)
     def _preview_ready(self, message: PreviewReady) -> None:
+        skipped = f"{skipped_note(message.skipped)}\n" if message.skipped else ""
         head = (
-            f"Will share: {counts_line(message.counts)}.\n"
+            f"Will share: {counts_line(message.counts)}.\n{skipped}"
             "Entries marked private are never included.\n\n"
         )
         self.query_one("#export-preview-text", Static).update(
@@ -540,7 +543,9 @@ class ExportScreen(JournalScreen):
         except KapError as err:
             self.post_message(ExportFailedMsg(err.user_message))
             return
-        self.post_message(ExportFinished(result.path, result.encrypted, result.counts))
+        self.post_message(
+            ExportFinished(result.path, result.encrypted, result.counts, result.skipped)
+        )
 
     @on(ExportProgress)
     def _progress(self, message: ExportProgress) -> None:
@@ -559,7 +564,10 @@ class ExportScreen(JournalScreen):
         for selector in ("#export-pass1", "#export-pass2"):
             self.query_one(selector, Input).value = ""
         how = "encrypted" if message.encrypted else "NOT encrypted"
-        self._status(f"Saved {message.path} ({how}): {counts_line(message.counts)}.", reveal=True)
+        saved = f"Saved {message.path} ({how}): {counts_line(message.counts)}."
+        if message.skipped:
+            saved += " " + skipped_note(message.skipped)
+        self._status(saved, reveal=True)
         self.notify("Export written.", timeout=4)
 
     @on(ExportFailedMsg)

@@ -174,3 +174,27 @@ def test_ciphertext_damaged_record_never_rewritten(vault_path: Path) -> None:
             j.vault.get(bytes.fromhex(b.id))
     assert b.id in str(info.value)
     assert row(vault_path, b.id) == before
+
+
+def test_export_says_when_a_damaged_record_was_left_out(vault_path: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kapjournal.cli import main
+
+    a, b = _two_entries(vault_path)
+    ct = bytearray(row(vault_path, b.id)[6])
+    ct[0] ^= 0x80
+    set_column(vault_path, b.id, "ct", bytes(ct))
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n")
+    pw.chmod(0o600)
+    out = tmp_path / "e.md"
+    result = CliRunner().invoke(
+        main,
+        ["--vault", str(vault_path), "--passphrase-file", str(pw), "export", "--format", "md",
+         "--plaintext", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 record could not be read (damaged) and is not in the export" in result.stderr
+    text = out.read_text()
+    assert "first private words" in text and "second private words" not in text

@@ -216,3 +216,11 @@ def test_cli_passphrase_prompt_without_input_is_calm(vault, passphrase_file, tmp
     locked.write_bytes(age.encrypt(b"{}", passphrase="a long shared phrase"))
     shown = run(["review", str(locked), "--text"], input="")
     assert shown.exit_code == 2 and "--age-passphrase-file" in shown.stderr
+
+
+def test_cli_export_dash_is_not_a_file_name(vault, passphrase_file, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run([*base(vault, passphrase_file), "export", "--format", "md", "--plaintext",
+                  "-o", "-"])  # fmt: skip
+    assert result.exit_code == 2 and "Give a file name after -o" in result.stderr
+    assert not (tmp_path / "-").exists()

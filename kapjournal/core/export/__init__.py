@@ -79,6 +79,7 @@ class ExportResult:
     size: int
     encrypted: bool
     counts: dict[str, int]
+    skipped: int = 0  # damaged records that could not be read and so are not in the file
 
 
 def export_to_file(
@@ -124,4 +125,4 @@ def export_to_file(
         data = encrypt(data, recipient=recipient, passphrase=passphrase)
     note("Writing")
     write_private(out, data, overwrite=overwrite)
-    return ExportResult(out, len(data), not plaintext, doc.counts)
+    return ExportResult(out, len(data), not plaintext, doc.counts, len(journal.damaged))

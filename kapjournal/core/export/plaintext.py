@@ -36,6 +36,16 @@ def counts_line(counts: dict[str, int]) -> str:
     )
 
 
+def skipped_note(skipped: int) -> str:
+    """What to say when damaged records were left out of an export ('' when none were)."""
+    if not skipped:
+        return ""
+    return (
+        f"{plural_count(skipped, 'record')} could not be read (damaged) and "
+        f"{'is' if skipped == 1 else 'are'} not in the export; 'kapjournal verify' says more."
+    )
+
+
 def summary_text(doc: ExportDocument) -> str:
     """Page one, as plain text."""
     out: list[str] = []
