@@ -140,6 +140,7 @@ class SessionsScreen(JournalScreen):
         Binding("p", "plan", "Plan course"),
         Binding("m", "move", "Move planned"),
         Binding("b", "boosters", "Boosters"),
+        Binding("d,delete", "delete", "Delete"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -175,6 +176,7 @@ class SessionsScreen(JournalScreen):
     def refresh_data(self) -> None:
         self.query_one("#sessions-courses", Static).update(Text("\n".join(self.course_lines())))
         table = self.query_one("#sessions-table", DataTable)
+        current = self.highlighted_id()
         table.clear()
         sessions = sorted(
             (s for s in self.journal.all(Session) if s.status != "cancelled"),
@@ -195,12 +197,19 @@ class SessionsScreen(JournalScreen):
                 Text(SETTING_LABELS.get(s.setting or "", "")),
                 key=s.id,
             )
+        # Coming back from a form or a question keeps the highlight where it was.
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
 
-    def highlighted(self) -> Session | None:
+    def highlighted_id(self) -> str | None:
         table = self.query_one("#sessions-table", DataTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key else None
+
+    def highlighted(self) -> Session | None:
+        key = self.highlighted_id()
         return self.journal.find(Session, key) if key else None
 
     def action_log(self) -> None:
@@ -214,6 +223,30 @@ class SessionsScreen(JournalScreen):
         found = self.highlighted()
         if found is not None:
             self.app.push_screen(SessionFormScreen(found))
+
+    def action_delete(self) -> None:
+        """Delete the highlighted session after a yes (escape, n and Enter mean no)."""
+        from kapjournal.screens.confirm import ConfirmModal
+
+        found = self.highlighted()
+        if found is None:
+            self.notify("Highlight a session to delete it.", timeout=4)
+            return
+        chosen = found
+        message = (
+            f"{chosen.started_at:%a %d %b %Y, %H:%M} ({chosen.status}). Its log (route, dose, "
+            "vitals, side effects, notes) is removed for good. Entries, insights and check-ins "
+            "you wrote around it are kept, and are grouped by their dates instead."
+        )
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.journal.delete(chosen)
+            self.notify("Session deleted.", timeout=4)
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmModal("Delete this session?", message, yes="Delete it"), done)
 
     @on(DataTable.RowSelected, "#sessions-table")
     def _row_selected(self) -> None:

@@ -320,3 +320,32 @@ async def test_session_form_escape_asks_before_dropping_changes(journal: Journal
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#f-dose", Input).value == "56"
+
+
+async def test_sessions_screen_deletes_a_session_only_after_a_yes(journal: Journal) -> None:
+    from kapjournal.screens.confirm import ConfirmModal
+
+    journal.now = lambda: NOW
+    kept = journal.save(Session(id="a" * 32, started_at=NOW - timedelta(days=9), route="iv"))
+    wrong = journal.save(Session(id="b" * 32, started_at=NOW - timedelta(days=2), route="im"))
+    entry = journal.add_entry("Right after.", session_id=wrong.id)
+    app = Harness(journal, SessionsScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions-table", DataTable)
+        table.move_cursor(row=1)  # the later, mistaken one
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # no
+        await pilot.pause()
+        assert {s.id for s in journal.all(Session)} == {kept.id, wrong.id}
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionsScreen)
+        assert [s.id for s in journal.all(Session)] == [kept.id]
+        assert table.row_count == 1
+    # What was written around it stays.
+    assert journal.get(Entry, entry.id).body == "Right after."
