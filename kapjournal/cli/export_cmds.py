@@ -301,7 +301,19 @@ def review(file: Path, identity: Path | None, phrase_file: Path | None, as_text:
         click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)
         return secret
 
-    doc = load_export(file, identity=identity, ask_passphrase=ask)
+    from kapjournal.cli import PASSPHRASE_TRIES, interactive
+    from kapjournal.core.errors import ExportPassphraseWrong
+
+    # At a terminal a mistyped export passphrase is asked again, as the vault's is.
+    tries = PASSPHRASE_TRIES if phrase_file is None and interactive() else 1
+    for attempt in range(1, tries + 1):
+        try:
+            doc = load_export(file, identity=identity, ask_passphrase=ask)
+            break
+        except ExportPassphraseWrong:
+            if attempt == tries:
+                raise
+            click.echo("That passphrase did not open the export; please try again.", err=True)
     if as_text:
         from kapjournal.core.export.markdown import render_markdown
         from kapjournal.core.sanitize import clean

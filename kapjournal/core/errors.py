@@ -121,3 +121,7 @@ class ImportFailed(KapError):
 
 class ReviewFileInvalid(KapError):
     user_message = "This file is not a readable kapjournal export."
+
+
+class ExportPassphraseWrong(ReviewFileInvalid):
+    """The passphrase typed for an age export does not open it (it may be retried)."""

@@ -534,3 +534,29 @@ def test_cli_secret_prompts_without_input_are_calm(tmp_path: Path) -> None:
         assert "was typed, so nothing was done" in err, args
         if option:
             assert option in err
+
+
+def test_cli_review_asks_again_for_a_mistyped_export_passphrase(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kapjournal.core.export import render
+    from kapjournal.core.export.age import encrypt
+    from kapjournal.core.export.model import ExportOptions, build_document
+
+    journal.add_entry("Shared with the therapist.")
+    shared = tmp_path / "share.json.age"
+    data = render(build_document(journal, ExportOptions()), "json")
+    shared.write_bytes(encrypt(data, passphrase="told in person"))
+    monkeypatch.setattr("kapjournal.cli.interactive", lambda: True)
+    result = CliRunner().invoke(
+        main, ["review", str(shared), "--text"], input="told in persn\ntold in person\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "did not open the export; please try again" in result.stderr
+    assert "Shared with the therapist." in result.stdout
+    # Piped input (no terminal) gets one try, as before.
+    monkeypatch.setattr("kapjournal.cli.interactive", lambda: False)
+    once = CliRunner().invoke(
+        main, ["review", str(shared), "--text"], input="told in persn\ntold in person\n"
+    )
+    assert "does not open the export" in _calm(once)

@@ -25,7 +25,13 @@ import pyrage
 from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
-from kapjournal.core.errors import ExportFailed, InvalidInput, ReviewFileInvalid, StorageFull
+from kapjournal.core.errors import (
+    ExportFailed,
+    ExportPassphraseWrong,
+    InvalidInput,
+    ReviewFileInvalid,
+    StorageFull,
+)
 from kapjournal.core.vault import fsync_dir
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
@@ -168,9 +174,8 @@ def decrypt(
         return bytes(pyrage.decrypt(data, parsed))
     except pyrage.DecryptError:
         what = "passphrase" if header.needs_passphrase else "key"
-        raise ReviewFileInvalid(
-            f"This {what} does not open the export (or the file is damaged)."
-        ) from None
+        error = ExportPassphraseWrong if header.needs_passphrase else ReviewFileInvalid
+        raise error(f"This {what} does not open the export (or the file is damaged).") from None
 
 
 def parse_identity(text: str) -> x25519.Identity:
