@@ -533,7 +533,7 @@ class Draft(Model):
 
     id: str
     updated: datetime
-    target: str = "entry"  # entry | pack | session (a session form sealed on lock)
+    target: str = "entry"  # entry | pack | session, checkin (a form sealed on lock)
     entry_id: str | None = None  # the entry being edited, if any
     body: str = ""
     title: str = ""

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Static
 from kapjournal.core import safety
 from kapjournal.core.checkin import SLIDERS, record_checkin
 from kapjournal.core.errors import KapError
-from kapjournal.core.models import SafetyEvent
+from kapjournal.core.models import Draft, SafetyEvent, new_id
 from kapjournal.screens.base import JournalScreen
 from kapjournal.screens.crisis import CrisisScreen
 from kapjournal.widgets.scale_picker import ScalePicker
@@ -73,8 +73,51 @@ class CheckInScreen(JournalScreen):
                 yield Button("Save", id="checkin-save", variant="primary")
         yield Footer()
 
+    def __init__(self, *, draft: Draft | None = None) -> None:
+        super().__init__()
+        # A check-in sealed as a draft when the journal locked: carry on from there.
+        self._draft = draft
+        self.draft_id = draft.id if draft is not None else new_id()
+        self._draft_saved = draft is not None
+
     def on_mount(self) -> None:
+        if self._draft is not None:
+            for s in SLIDERS:
+                value = self._draft.answers.get(s.field)
+                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+                    self.query_one(f"#checkin-{s.field}", ScalePicker).value = value
+            self.query_one("#checkin-note", Input).value = self._draft.body
+            self.notify("Brought back the check-in you started before the journal locked.")
         self.query_one(f"#checkin-{SLIDERS[0].field}", ScalePicker).focus()
+
+    def _started(self) -> bool:
+        note = self.query_one("#checkin-note", Input).value
+        return any(v is not None for v in self.values().values()) or bool(note.strip())
+
+    def before_lock(self) -> None:
+        """Called by the app just before it locks: seal a started check-in as a
+        draft, offered back at the next unlock."""
+        if not self._started():
+            self._drop_draft()
+            return
+        answers: dict[str, object] = {k: v for k, v in self.values().items() if v is not None}
+        self.journal.save(
+            Draft(
+                id=self.draft_id,
+                updated=self.journal.now(),
+                target="checkin",
+                title="Check-in",
+                body=self.query_one("#checkin-note", Input).value,
+                answers=answers,
+            )
+        )
+        self._draft_saved = True
+
+    def _drop_draft(self) -> None:
+        if self._draft_saved:
+            with contextlib.suppress(KapError):
+                self.journal.delete_id(Draft, self.draft_id)
+            self._draft_saved = False
 
     def values(self) -> dict[str, int | None]:
         return {s.field: self.query_one(f"#checkin-{s.field}", ScalePicker).value for s in SLIDERS}
@@ -86,6 +129,7 @@ class CheckInScreen(JournalScreen):
         except KapError as err:
             self.query_one("#checkin-error", Static).update(Text(err.user_message))
             return
+        self._drop_draft()
         self.notify("Check-in saved.", timeout=4)
         # CLINICAL.md (d) 3: a listed phrase in the note opens the crisis screen.
         trigger = safety.text_trigger(note, "checkin:note")
@@ -101,14 +145,15 @@ class CheckInScreen(JournalScreen):
 
     def action_leave(self) -> None:
         """Leave; if a slider was set or a note typed, ask first (escape keeps it)."""
-        note = self.query_one("#checkin-note", Input).value
-        if all(v is None for v in self.values().values()) and not note.strip():
+        if not self._started():
+            self._drop_draft()
             self.dismiss(None)
             return
         from kapjournal.screens.confirm import ConfirmModal
 
         def chosen(discard: bool | None) -> None:
             if discard:
+                self._drop_draft()
                 self.dismiss(None)
 
         self.app.push_screen(

@@ -187,7 +187,7 @@ class HomeScreen(JournalScreen):
         pending = [
             d
             for d in self.journal.drafts()
-            if d.target in ("entry", "session") and d.id not in self._offered_drafts
+            if d.target in ("entry", "session", "checkin") and d.id not in self._offered_drafts
         ]
         if not pending:
             return
@@ -198,6 +198,10 @@ class HomeScreen(JournalScreen):
         def chosen(choice: str | None) -> None:
             if choice == "restore" and draft.target == "session":
                 self._open_session_form(draft)
+            elif choice == "restore" and draft.target == "checkin":
+                from kapjournal.screens.checkin import CheckInScreen
+
+                self.app.push_screen(CheckInScreen(draft=draft))
             elif choice == "restore":
                 # A draft of an existing entry edits that entry, not a new one.
                 entry = None
@@ -211,6 +215,8 @@ class HomeScreen(JournalScreen):
 
         if draft.target == "session":
             modal = RestoreDraftModal(draft.updated, "", what="session form")
+        elif draft.target == "checkin":
+            modal = RestoreDraftModal(draft.updated, "", what="check-in")
         else:
             preview = "" if self.journal.settings().privacy_mode else draft.body
             modal = RestoreDraftModal(draft.updated, preview)

@@ -694,3 +694,67 @@ async def test_lock_at_the_end_of_session_mode_says_why(vault_path) -> None:  # 
         assert isinstance(app.screen, UnlockScreen)
         said = [str(n.message) for n in app._notifications]
         assert any("Session mode" in m and "fragments are kept" in m for m in said)
+
+
+async def test_checkin_started_survives_a_lock(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input
+
+    from kapjournal.core.models import CheckIn, Draft
+    from kapjournal.screens.checkin import CheckInScreen
+    from kapjournal.screens.restore import RestoreDraftModal
+    from kapjournal.screens.unlock import UnlockScreen
+    from kapjournal.widgets.scale_picker import ScalePicker
+    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        screen.query_one("#checkin-mood", ScalePicker).value = 4
+        screen.query_one("#checkin-sleep", ScalePicker).value = 7
+        screen.query_one("#checkin-note", Input).value = "Slept better after the walk."
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, RestoreDraftModal)
+        await pilot.click("#restore-yes")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CheckInScreen)
+        assert screen.query_one("#checkin-mood", ScalePicker).value == 4
+        assert screen.query_one("#checkin-sleep", ScalePicker).value == 7
+        assert screen.query_one("#checkin-anxiety", ScalePicker).value is None
+        assert screen.query_one("#checkin-note", Input).value == "Slept better after the walk."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        journal = app.journal
+        assert journal is not None
+        (checkin,) = journal.all(CheckIn)
+        assert checkin.mood == 4 and checkin.sleep == 7 and checkin.anxiety is None
+        assert journal.all(Draft) == []  # the draft goes once the check-in is saved
+
+
+async def test_checkin_untouched_leaves_no_draft_on_lock(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from kapjournal.core.journal import Journal
+    from kapjournal.core.models import Draft
+    from kapjournal.screens.checkin import CheckInScreen
+    from tests.conftest import PASSPHRASE
+    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+    with Journal.unlock(vault_path, PASSPHRASE, readonly=True) as j:
+        assert j.all(Draft) == []
