@@ -19,6 +19,8 @@ class Feature:
     show_in_footer: bool = True
 
 
+# Footer order: what people use most comes first, so a narrow terminal drops the
+# rarer keys (all of them stay in help and the command palette).
 FEATURES: list[Feature] = [
     Feature(
         "l",
@@ -38,6 +40,7 @@ FEATURES: list[Feature] = [
         "Five quick 0-10 sliders: mood, anxiety, sleep, hope, connection",
         "kapjournal.screens.checkin:CheckInScreen",
     ),
+    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
     Feature(
         "m",
         "Session mode: Start session",
@@ -65,5 +68,4 @@ FEATURES: list[Feature] = [
         "kapjournal.screens.import_:ImportScreen",
         show_in_footer=False,  # a one-off task: keep the footer for daily keys
     ),
-    Feature("/", "Search: Find", "Find any word or tag", "kapjournal.screens.search:SearchScreen"),
 ]
