@@ -477,6 +477,37 @@ def _within(at: datetime, since: datetime | None, until: datetime | None) -> boo
     return (since is None or at >= since) and (until is None or at <= until)
 
 
+def _known_numbers(numbers: dict[str, int]) -> str:
+    """The session numbers in use, for a message: "1 to 6" or "1, 3, 4"."""
+    known = sorted(set(numbers.values()))
+    if not known:
+        return "none yet"
+    if known == list(range(known[0], known[-1] + 1)):
+        return f"{known[0]} to {known[-1]}" if len(known) > 1 else str(known[0])
+    return ", ".join(str(n) for n in known)
+
+
+def _prepared_for(
+    session: Session | None,
+    when: datetime,
+    since: datetime | None,
+    until: datetime | None,
+    filt: TimelineFilter,
+) -> bool:
+    """An item written before "since session N" began but linked to that session or a later one.
+
+    The preparation for session N belongs to its cycle (explicit links win), so
+    "since session N" shows it under session N as the unfiltered timeline does.
+    """
+    return (
+        filt.since_session is not None
+        and session is not None
+        and since is not None
+        and session.started_at >= since
+        and (until is None or when <= until)
+    )
+
+
 def assemble(
     *,
     sessions: Sequence[Session],
@@ -510,17 +541,25 @@ def assemble(
     numbers = {s.id: index.number_of(s) for s in completed}
     since, until = filt.since, filt.until
     if filt.since_session is not None or filt.until_session is not None:
-        by_number = sorted(completed, key=lambda s: s.started_at)
-        last = len(by_number)
+        # Session numbers are the ones the timeline shows (a numbered course
+        # keeps its numbers when a session in it was cancelled).
+        position: dict[int, int] = {}
+        for pos, s in enumerate(completed):
+            position.setdefault(numbers[s.id], pos)
         for n in (filt.since_session, filt.until_session):
-            if n is not None and not 1 <= n <= last:
-                known = f"1 to {last}" if last else "none yet"
-                raise InvalidInput(f"There is no session {n} (sessions logged: {known}).")
+            if n is not None and n not in position:
+                raise InvalidInput(
+                    f"There is no session {n} (sessions logged: {_known_numbers(numbers)})."
+                )
         if filt.since_session is not None:
-            since = by_number[filt.since_session - 1].started_at
+            since = completed[position[filt.since_session]].started_at
         if filt.until_session is not None:
-            nxt = filt.until_session
-            until = by_number[nxt].started_at - timedelta(microseconds=1) if nxt < last else None
+            nxt = position[filt.until_session] + 1
+            until = (
+                completed[nxt].started_at - timedelta(microseconds=1)
+                if nxt < len(completed)
+                else None
+            )
 
     insight_counts: dict[str, int] = {}
     for ins in insights:
@@ -606,13 +645,15 @@ def assemble(
     groups: dict[str | None, list[TimelineItem]] = {}
     for item in raw:
         when = item.sort_at or item.at
-        if not _within(when, since, until):
+        session = index.session_for(when, item.session_id)
+        if not _within(when, since, until) and not _prepared_for(
+            session, when, since, until, filt
+        ):
             continue
         if filt.insights_only and item.kind != "insight":
             continue
         if filt.tag is not None and filt.tag not in item.tags:
             continue
-        session = index.session_for(when, item.session_id)
         sid = session.id if session is not None else None
         if session is not None:
             item = replace(item, session_id=sid, days_since=index.days_since(item.at, session))

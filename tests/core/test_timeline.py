@@ -328,3 +328,30 @@ def test_day_label_reads_naturally() -> None:
         "(day before)",
         "(2 days before)",
     ]
+
+
+def test_timeline_filter_since_session_keeps_its_preparation(tl_journal: Journal) -> None:
+    # The "prepare" reflection was written two hours before session 1 and is
+    # linked to it: "since session 1" shows it under session 1, as the
+    # unfiltered timeline does.
+    tl = build_timeline(tl_journal, make_filter(since="session 1", now=clock))
+    assert IDS["e_prepare"] in ids(tl.milestones[0].items)
+    assert not tl.lead  # the entry from before the course is still left out
+    assert ids(tl.items()) == ids(
+        [i for m in build_timeline(tl_journal).milestones for i in m.items]
+    )
+
+
+def test_timeline_filter_session_numbers_are_the_shown_numbers(journal: Journal) -> None:
+    # A numbered course whose second session was cancelled shows 1, 3, 4:
+    # "since session 3" starts at the session labelled 3, not the third one.
+    sessions = [
+        Session(id=f"{n:032x}", started_at=at(10, 1 + 7 * n, 10), series_index=n, status=status)
+        for n, status in ((1, "completed"), (2, "cancelled"), (3, "completed"), (4, "completed"))
+    ]
+    tl = assemble(sessions=sessions, filt=make_filter(since="session 3", now=clock), now=clock())
+    assert [m.number for m in tl.milestones] == [3, 4]
+    tl = assemble(sessions=sessions, filt=make_filter(until="session 3", now=clock), now=clock())
+    assert [m.number for m in tl.milestones] == [1, 3]
+    with pytest.raises(InvalidInput, match=r"no session 2 \(sessions logged: 1, 3, 4\)"):
+        assemble(sessions=sessions, filt=make_filter(since="session 2", now=clock), now=clock())
