@@ -646,9 +646,7 @@ def assemble(
     for item in raw:
         when = item.sort_at or item.at
         session = index.session_for(when, item.session_id)
-        if not _within(when, since, until) and not _prepared_for(
-            session, when, since, until, filt
-        ):
+        if not _within(when, since, until) and not _prepared_for(session, when, since, until, filt):
             continue
         if filt.insights_only and item.kind != "insight":
             continue
