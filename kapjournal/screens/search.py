@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -83,6 +83,7 @@ class SearchScreen(JournalScreen):
     | down   | from the query, move into the results            |
     | up/down| move through the results                         |
     | enter  | open the highlighted entry                       |
+    | type   | (in the results) go on typing in the query       |
     | escape | back to the query; from the query, close search  |
     | f1     | show the query language                          |
     """
@@ -245,6 +246,25 @@ class SearchScreen(JournalScreen):
             results.focus()
         elif isinstance(self.focused, SearchResults):
             results.action_cursor_down()
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing while the results have focus (after enter or the arrows)
+        # goes on into the query instead of being lost.
+        if isinstance(self.focused, SearchResults) and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            query = self.query_one("#search-query", Input)
+            # Focusing selects the whole query, so the next key would replace
+            # it; this one focus keeps the cursor at the end instead.
+            query.select_on_focus = False
+            query.value += event.character
+            query.cursor_position = len(query.value)
+            query.focus()
+
+    @on(events.DescendantFocus)
+    def _query_focused(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "search-query" and isinstance(event.widget, Input):
+            event.widget.select_on_focus = True
 
     def action_back(self) -> None:
         query = self.query_one("#search-query", Input)

@@ -194,3 +194,16 @@ async def test_search_results_stay_two_lines_each_in_a_narrow_list(filled: Journ
         assert len(results.results) == 3
         # Three results of two lines each (no wrapping), and nothing else in the list.
         assert results.virtual_size.height == 6
+
+
+async def test_search_screen_typing_in_the_results_goes_to_the_query(filled: Journal) -> None:
+    async with searched(filled, "river") as (app, pilot):
+        results = app.screen.query_one(SearchResults)
+        await pilot.press("enter")  # enter in the query moves into the results
+        assert results.has_focus
+        await pilot.press(*" sister")
+        await settle(app, pilot)
+        query = app.screen.query_one("#search-query", Input)
+        assert query.has_focus
+        assert query.value == "river sister"
+        assert [r.first_line for r in results.results] == ["River walk"]
