@@ -26,7 +26,7 @@ from kapjournal.core.change import FIELD_LABELS
 from kapjournal.core.dates import parse_when
 from kapjournal.core.errors import InvalidInput, KapError
 from kapjournal.core.insights import follow_up_label
-from kapjournal.core.prep import AppointmentPrep, prepare
+from kapjournal.core.prep import AppointmentPrep, ScoreShift, prepare
 from kapjournal.core.sanitize import clean, clean_line
 from kapjournal.core.timeline import session_line
 from kapjournal.screens.base import JournalScreen
@@ -103,6 +103,21 @@ def export_screen_factory() -> Any | None:
     except ImportError:
         return None
     return getattr(module, class_name, None)
+
+
+def score_row(shift: ScoreShift) -> str:
+    """One line of the score table: label, average before, average since, change.
+
+    The change is worked out from the two averages as shown (one decimal), so
+    the line adds up for the reader: 3.8 then 5.6 reads +1.8, not +1.9.
+    """
+    before = "—" if shift.before is None else f"{shift.before:.1f}"
+    since = "—" if shift.since is None else f"{shift.since:.1f}"
+    delta = "—"
+    if shift.before is not None and shift.since is not None:
+        change = round(float(since) - float(before), 1)
+        delta = f"{change + 0.0:+.1f}"  # + 0.0: no "-0.0"
+    return f"{FIELD_LABELS[shift.field]:<11}{before:<16}{since:<8}{delta:<8}"
 
 
 class AppointmentPrepScreen(JournalScreen):
@@ -215,13 +230,7 @@ class AppointmentPrepScreen(JournalScreen):
             return text
         text.append(f"{'':<11}{'2 weeks before':<16}{'since':<8}{'change':<8}\n", style="bold")
         for shift in prep.shifts:
-            before = "—" if shift.before is None else f"{shift.before:.1f}"
-            since = "—" if shift.since is None else f"{shift.since:.1f}"
-            delta = "—" if shift.delta is None else f"{shift.delta:+.1f}"
-            text.append(
-                f"{FIELD_LABELS[shift.field]:<11}{before:<16}{since:<8}{delta:<8}"
-                f"{spark(list(shift.values_since[-30:]))}\n"
-            )
+            text.append(score_row(shift) + f"{spark(list(shift.values_since[-30:]))}\n")
         if prep.sparse:
             text.append(
                 "Only a few check-ins on one side, so read these averages loosely.\n",

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 import kapjournal.screens.appointment_prep as prep_module
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import Appointment
+from kapjournal.core.prep import ScoreShift
 from kapjournal.screens.appointment_prep import AppointmentDateModal, AppointmentPrepScreen
 from tests.conftest import PASSPHRASE
 from tests.screens.timeline_harness import HarnessApp
@@ -146,3 +147,24 @@ async def test_prep_screen_bad_date_is_shown_as_plain_text(tl_journal: Journal) 
         assert messages and "not a date I can read" in messages[-1].message
         assert messages[-1].markup is False
         assert app.is_running
+
+
+@pytest.mark.parametrize(
+    ("before", "since", "change"),
+    [
+        (3.75, 5.625, "+1.8"),  # shown as 3.8 and 5.6: the change must read +1.8
+        (5.875, 4.75, "-1.1"),  # 5.9 and 4.8
+        (5.0, 5.04, "+0.0"),
+        (5.04, 5.0, "+0.0"),  # never "-0.0"
+    ],
+)
+def test_prep_score_row_change_matches_the_averages_shown(
+    before: float, since: float, change: str
+) -> None:
+    row = prep_module.score_row(ScoreShift("mood", before, since, (5,)))
+    assert row.split() == ["Mood", f"{before:.1f}", f"{since:.1f}", change]
+
+
+def test_prep_score_row_without_a_before_average() -> None:
+    row = prep_module.score_row(ScoreShift("hope", None, 6.0, (6,)))
+    assert row.split() == ["Hope", "—", "6.0", "—"]
