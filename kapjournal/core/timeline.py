@@ -572,7 +572,12 @@ def assemble(
         kind = "guided" if e.pack_id else "entry"
         detail = ""
         if e.pack_id:
-            label = _short(e.title, 30) if e.title else PACK_LABELS.get(e.pack_id, e.pack_id)
+            # The entry's own title is the writer's (privacy mode hides it).
+            label = (
+                _short(e.title, 30)
+                if e.title and not hide_titles
+                else PACK_LABELS.get(e.pack_id, e.pack_id)
+            )
             answered = sum(1 for a in e.answers if a.value not in (None, "", [], ()))
             detail = f"{clean_line(label)} · {answered} answer{'s' if answered != 1 else ''}"
         if hide_titles:
@@ -632,7 +637,7 @@ def assemble(
                 kind="insight",
                 id=ins.id,
                 at=ins.created,
-                title="Insight" if hide_titles else _short(ins.text, 200),
+                title="(text hidden)" if hide_titles else _short(ins.text, 200),
                 session_id=link,
                 tags=ins.tags,
                 entry_id=ins.entry_id,

@@ -11,6 +11,7 @@ from kapjournal.core.errors import InvalidInput
 from kapjournal.core.journal import Journal
 from kapjournal.core.models import Entry, Session
 from kapjournal.core.timeline import (
+    PACK_LABELS,
     TimelineFilter,
     assemble,
     build_timeline,
@@ -219,6 +220,12 @@ def test_timeline_hide_titles_for_privacy_mode(tl_journal: Journal) -> None:
     text = plain_text(tl)
     assert "critical voice" not in text
     assert "Nervous" not in text
+    # A guided entry's own title is the writer's too: the pack's name shows instead.
+    week = next(i for i in tl.milestones[2].items if i.id == IDS["e_week"])
+    assert "One week on" not in text
+    assert week.detail == f"{PACK_LABELS['one_week']} · 1 answer"
+    assert "Insight: (text hidden)" in text
+    assert "Insight: Insight" not in text
 
 
 def test_timeline_json_round_trips_through_json(tl_journal: Journal) -> None:
