@@ -350,11 +350,16 @@ class TimelineScreen(JournalScreen):
         self.filter = tl.filter
         rows = message.rows
         if not rows:
-            empty = (
-                f"Nothing matches ({tl.filter.describe()}). Press / to change the filter."
-                if tl.filter.active
-                else "Nothing here yet: log a session or write an entry and it will show up."
-            )
+            if not tl.filter.active:
+                empty = "Nothing here yet: log a session or write an entry and it will show up."
+            elif tl.filter == TimelineFilter(insights_only=True):
+                # i switched this on, so i is the way back.
+                empty = "No insights marked yet. Press i to show everything again."
+            else:
+                empty = (
+                    f"Nothing matches ({tl.filter.describe()}). Press / to change the filter"
+                    + (", or i to show more than insights." if tl.filter.insights_only else ".")
+                )
             rows = [ListRow(empty, "muted")]
         cursor = 0
         if message.keep is not None:
@@ -437,6 +442,9 @@ class TimelineScreen(JournalScreen):
         if self.timeline is None:
             return
         rows = self.timeline.rows()
+        if not rows:
+            detail.update("")  # nothing to move to: the list says why
+            return
         if not 0 <= index < len(rows):
             detail.update(Text("Use j/k or the arrows to move, enter to open."))
             return

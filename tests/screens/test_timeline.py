@@ -248,8 +248,17 @@ async def test_timeline_screen_empty_journal(journal: Journal) -> None:
     async with opened(journal, TimelineScreen(), (80, 24)) as (app, pilot, screen):
         rows = screen.query_one(RowList).rows
         assert len(rows) == 1 and "Nothing here yet" in rows[0].text
+        # No "use j/k to move" beside a list with nothing to move to.
+        assert str(screen.query_one("#tl-detail", Static).render()) == ""
         await pilot.press("m", "u", "b", "enter")  # nothing to act on: no crash
         await settle(app, pilot)
+        await pilot.press("i")  # i switched it on, so the hint names i, not /
+        await settle(app, pilot)
+        rows = screen.query_one(RowList).rows
+        assert rows[0].text == "No insights marked yet. Press i to show everything again."
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert "Nothing here yet" in screen.query_one(RowList).rows[0].text
 
 
 async def test_timeline_screen_enter_uses_editor_when_installed(
