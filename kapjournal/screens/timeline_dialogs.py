@@ -68,7 +68,7 @@ class EntryReadModal(ModalScreen[MarkRequest | None]):
         #entry-heading { text-style: bold; }
         #entry-hint { color: $text-muted; }
         #entry-text { height: 1fr; }
-        #entry-tags { width: 1fr; }
+        #entry-tags { width: 1fr; max-width: 60; }
         #entry-buttons { height: auto; }
         #entry-buttons Button { margin-right: 1; }
     }
@@ -98,8 +98,10 @@ class EntryReadModal(ModalScreen[MarkRequest | None]):
                     ),
                     id="entry-hint",
                 )
+                # The tags get a line of their own: beside the checkbox and
+                # buttons they were squeezed to a few characters at 80 columns.
+                yield Input(placeholder="tags, e.g. #sleep work (optional)", id="entry-tags")
                 with Horizontal(id="entry-buttons"):
-                    yield Input(placeholder="tags, e.g. #sleep work (optional)", id="entry-tags")
                     yield Checkbox("Bring to therapy", id="entry-bring")
                     yield Button("Mark insight", variant="primary", id="entry-mark")
                     yield Button("Close", id="entry-close")

@@ -310,3 +310,22 @@ async def test_timeline_screen_large_journal_stays_light_on_the_ui_thread(journa
         await pilot.press("G")
         assert rows.cursor == 3_059
         assert rows.scroll_offset.y >= 3_060 - rows.size.height
+
+
+async def test_timeline_mark_dialog_fits_80x24(tl_journal: Journal) -> None:
+    from textual.widgets import Button, Checkbox
+
+    async with opened(tl_journal, TimelineScreen(), (80, 24)) as (app, pilot, screen):
+        screen.query_one(RowList).move_to(index_of(screen, IDS["e_quiet"], "entry"))
+        await pilot.press("m")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, EntryReadModal)
+        # The tags field shows its whole hint, and nothing is cut off.
+        tags = modal.query_one("#entry-tags", Input)
+        assert tags.content_region.width >= len(tags.placeholder)
+        box = modal.query_one("Vertical").content_region
+        for widget in (tags, modal.query_one(Checkbox), *modal.query(Button)):
+            region = widget.region
+            assert region.width > 0 and box.contains_region(region), widget
+        assert modal.query_one(TextArea).region.height >= 5
