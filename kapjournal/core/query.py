@@ -33,6 +33,9 @@ from kapjournal.core.errors import InvalidInput, QueryError
 from kapjournal.core.models import ROUTE_LABELS, ROUTES
 
 _CONTROLS = re.compile("[\x00-\x1f\x7f]")
+# A word written as a #tag (the shape core/tags.py finds in entries) is the
+# tag filter: "#grief" is "tag:grief".
+_HASHTAG = re.compile(r"#[^\W\d_][\w-]{0,48}")
 MAX_QUERY_CHARS = 1000
 MAX_ATOMS = 64
 
@@ -287,6 +290,10 @@ def _lex(text: str) -> list[_Token]:
                     start,
                     start + len(key) + (1 if negated else 0) + 1,
                 )
+        if _HASHTAG.fullmatch(word):
+            tokens.append(_Token(word[1:], start, j, negated=negated, key="tag"))
+            i = j
+            continue
         prefix = word.endswith("*")
         tokens.append(_Token(word.rstrip("*"), start, j, negated=negated, prefix=prefix))
         i = j

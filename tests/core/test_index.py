@@ -456,3 +456,14 @@ def test_index_snippet_markers_become_spans() -> None:
     text, spans = _spans("\x03a \x01walk\x02\nin the \x01park\x02\x1b\x03")
     assert text == "\u2026a walk in the park\u241b\u2026"
     assert [text[a:b] for a, b in spans] == ["walk", "park"]
+
+
+def test_index_hashtag_is_the_tag_filter(journal: Journal, corpus: dict[str, str]) -> None:
+    # docs/search.md: "#family" works like tag:family (not a search for the word).
+    journal.now = lambda: T0 + timedelta(days=4)
+    mention = journal.add_entry("My family came up again today.").id
+    journal.now = clock
+    service = ready(journal)
+    assert found(service, "#family") == found(service, "tag:family") == [corpus["walk"]]
+    assert mention in found(service, "family")
+    assert set(found(service, "-#family grat*")) == {corpus["guided"]}

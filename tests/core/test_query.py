@@ -192,3 +192,15 @@ def test_parse_any_text_gives_a_query_or_a_query_error(text: str) -> None:
 @given(st.lists(_ALPHABET, max_size=20).map("".join))
 def test_parse_query_like_text_gives_a_query_or_a_query_error(text: str) -> None:
     _run(text)
+
+
+def test_parse_hashtag_is_a_tag_filter() -> None:
+    q = p("#Grief -#work calm")
+    assert [(type(c.atoms[0]).__name__, c.negated) for c in q.clauses] == [
+        ("Filter", False),
+        ("Filter", True),
+        ("Term", False),
+    ]
+    assert [c.atoms[0].value for c in q.clauses[:2]] == ["grief", "work"]  # type: ignore[union-attr]
+    # Not a tag's shape: still searched as text.
+    assert all(isinstance(c.atoms[0], Term) for c in p("#1 #gri* a#b").clauses)
