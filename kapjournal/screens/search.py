@@ -58,6 +58,8 @@ class SearchDone(Message):
 
     seq: int
     results: list[SearchResult]
+    nothing_written: bool = False
+    """No results because the journal has no entries yet."""
 
 
 @dataclass
@@ -204,8 +206,9 @@ class SearchScreen(JournalScreen):
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(seq, err.user_message))
             return
+        nothing_written = not results and not service.recent(1)
         if not worker.is_cancelled:
-            self.post_message(SearchDone(seq, results))
+            self.post_message(SearchDone(seq, results, nothing_written))
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
@@ -214,6 +217,9 @@ class SearchScreen(JournalScreen):
         self._shown_seq = message.seq
         self.query_one(SearchResults).show(message.results, hide_text=self._privacy)
         count = len(message.results)
+        if count == 0 and message.nothing_written:
+            self._set_status("Nothing written yet. Entries you write can be found here.")
+            return
         if count == 0:
             self._set_status("No matches. Fewer words, or a prefix like grat*, may help.")
             return

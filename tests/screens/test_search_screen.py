@@ -207,3 +207,16 @@ async def test_search_screen_typing_in_the_results_goes_to_the_query(filled: Jou
         assert query.has_focus
         assert query.value == "river sister"
         assert [r.first_line for r in results.results] == ["River walk"]
+
+
+async def test_search_screen_empty_journal_says_nothing_is_written_yet(journal: Journal) -> None:
+    try:
+        async with searched(journal, "river") as (app, pilot):
+            assert status(app) == "Nothing written yet. Entries you write can be found here."
+    finally:
+        drop_service(journal, save=False)
+
+
+async def test_search_screen_no_match_still_suggests_fewer_words(filled: Journal) -> None:
+    async with searched(filled, "zebra") as (app, pilot):
+        assert status(app).startswith("No matches.")
