@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -24,7 +25,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from kapjournal.core.change import FIELD_LABELS
 from kapjournal.core.dates import parse_when
-from kapjournal.core.errors import InvalidInput, KapError
+from kapjournal.core.errors import KapError
 from kapjournal.core.insights import follow_up_label
 from kapjournal.core.prep import AppointmentPrep, ScoreShift, prepare
 from kapjournal.core.sanitize import clean, clean_line
@@ -47,8 +48,12 @@ class PrepFailed(Message):
         self.message = message
 
 
-class AppointmentDateModal(ModalScreen[str | None]):
-    """Ask for the date of the last therapy appointment."""
+class AppointmentDateModal(ModalScreen[datetime | None]):
+    """Ask for the date of the last therapy appointment.
+
+    The date is read here, so a typo or a future date is explained under the
+    field and what was typed stays to be corrected.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -69,10 +74,19 @@ class AppointmentDateModal(ModalScreen[str | None]):
     }
     """
 
+    def __init__(self, now: Callable[[], datetime], current: datetime | None = None) -> None:
+        super().__init__()
+        self._now = now
+        self._current = current
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("When was your last therapy appointment?")
-            yield Input(placeholder="e.g. 2026-11-03, yesterday or 2w", id="appt-date")
+            yield Input(
+                value=f"{self._current:%Y-%m-%d}" if self._current else "",
+                placeholder="e.g. 2026-11-03, yesterday or 2w",
+                id="appt-date",
+            )
             yield Static("", id="appt-error")
             with Horizontal(id="appt-buttons"):
                 yield Button("Save", variant="primary", id="appt-save")
@@ -81,14 +95,25 @@ class AppointmentDateModal(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def _error(self, message: str) -> None:
+        self.query_one("#appt-error", Static).update(Text(message))
+
     @on(Button.Pressed, "#appt-save")
     @on(Input.Submitted)
     def _save(self) -> None:
         value = self.query_one(Input).value.strip()
         if not value:
-            self.query_one("#appt-error", Static).update(Text("Type a date first."))
+            self._error("Type a date first.")
             return
-        self.dismiss(value)
+        try:
+            when = parse_when(value, now=self._now)
+        except KapError as err:
+            self._error(err.user_message)
+            return
+        if when > self._now():
+            self._error("That date is in the future; give the last appointment you had.")
+            return
+        self.dismiss(when)
 
     @on(Button.Pressed, "#appt-cancel")
     def action_cancel(self) -> None:
@@ -286,18 +311,16 @@ class AppointmentPrepScreen(JournalScreen):
             field.value = f"{since:%Y-%m-%d}"
 
     def action_set_date(self) -> None:
-        def done(value: str | None) -> None:
-            if value is not None:
-                self._save_date(value)
+        def done(when: datetime | None) -> None:
+            if when is not None:
+                self._save_date(when)
 
-        self.app.push_screen(AppointmentDateModal(), done)
+        current = self.journal.settings().last_appointment
+        self.app.push_screen(AppointmentDateModal(self.journal.now, current), done)
 
     @work(thread=True, exit_on_error=False, group="prep-save")
-    def _save_date(self, value: str) -> None:
+    def _save_date(self, when: datetime) -> None:
         try:
-            when = parse_when(value, now=self.journal.now)
-            if when > self.journal.now():
-                raise InvalidInput("That date is in the future; give the last appointment you had.")
             settings = self.journal.settings()
             self.journal.save_settings(settings.replace(last_appointment=when))
         except KapError as err:

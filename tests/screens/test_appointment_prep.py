@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -97,12 +98,19 @@ async def test_prep_screen_set_date(tl_journal: Journal) -> None:
         assert saved is not None and saved.date().isoformat() == "2026-10-10"
         sessions = text_of(app.screen, "#prep-sessions")
         assert "Session 2" in sessions and "Session 3" in sessions
-        # A future date is refused and the saved one stays.
+        # A future date is refused in the dialog, what was typed stays, and
+        # the saved date stays.
         await pilot.press("d")
         await pilot.pause()
-        app.screen.query_one(Input).value = "+3d"
+        modal = app.screen
+        assert isinstance(modal, AppointmentDateModal)
+        assert modal.query_one(Input).value == "2026-10-10"  # the saved date, to correct
+        modal.query_one(Input).value = "+3d"
         await pilot.press("enter")
         await settle(app, pilot)
+        assert app.screen is modal
+        assert modal.query_one(Input).value == "+3d"
+        assert "in the future" in text_of(modal, "#appt-error")
         after = tl_journal.settings().last_appointment
         assert after is not None and after.date().isoformat() == "2026-10-10"
 
@@ -140,13 +148,21 @@ async def test_prep_screen_bad_date_is_shown_as_plain_text(tl_journal: Journal) 
         await settle(app, pilot)
         await pilot.press("d")
         await pilot.pause()
-        app.screen.query_one(Input).value = "[@click=app.quit]nonsense[/]"
+        typed = "[@click=app.quit]nonsense[/]"
+        app.screen.query_one(Input).value = typed
         await pilot.press("enter")
         await settle(app, pilot)
-        messages = [n for n in app._notifications]
-        assert messages and "not a date I can read" in messages[-1].message
-        assert messages[-1].markup is False
+        # Explained in the dialog, as plain text, and what was typed stays.
+        modal = app.screen
+        assert isinstance(modal, AppointmentDateModal)
+        error = modal.query_one("#appt-error", Static).content
+        assert isinstance(error, Text) and "not a date I can read" in error.plain
+        assert typed in error.plain
+        assert modal.query_one(Input).value == typed
         assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AppointmentPrepScreen)
 
 
 @pytest.mark.parametrize(
