@@ -641,7 +641,12 @@ def assemble(
                 session_id=link,
                 tags=ins.tags,
                 entry_id=ins.entry_id,
-                follow_ups=ins.follow_ups,
+                # Privacy mode: what each follow-up says is the writer's too.
+                follow_ups=(
+                    tuple(f.replace(text="") for f in ins.follow_ups)
+                    if hide_titles
+                    else ins.follow_ups
+                ),
                 bring_to_therapy=ins.bring_to_therapy,
                 sort_at=sort_at,
             )

@@ -225,6 +225,9 @@ def test_timeline_hide_titles_for_privacy_mode(tl_journal: Journal) -> None:
     assert "One week on" not in text
     assert week.detail == f"{PACK_LABELS['one_week']} · 1 answer"
     assert "Insight: (text hidden)" in text
+    # Follow-ups keep their kind and date; what they say is hidden too.
+    assert "Noticed it at work" not in text
+    assert "Tried it (2026-10-09)" in text
     assert "Insight: Insight" not in text
 
 
