@@ -105,6 +105,11 @@ class EntryReadModal(ModalScreen[MarkRequest | None]):
                     yield Checkbox("Bring to therapy", id="entry-bring")
                     yield Button("Mark insight", variant="primary", id="entry-mark")
                     yield Button("Close", id="entry-close")
+            else:
+                # Read only (a session or an insight): a visible way out, since
+                # the footer below belongs to the timeline.
+                with Horizontal(id="entry-buttons"):
+                    yield Button("Close (esc)", id="entry-close")
 
     def on_mount(self) -> None:
         self.query_one("#entry-text", TextArea).focus()

@@ -329,3 +329,22 @@ async def test_timeline_mark_dialog_fits_80x24(tl_journal: Journal) -> None:
             region = widget.region
             assert region.width > 0 and box.contains_region(region), widget
         assert modal.query_one(TextArea).region.height >= 5
+
+
+async def test_timeline_session_view_has_a_close_button(tl_journal: Journal) -> None:
+    from textual.widgets import Button
+
+    async with opened(tl_journal, TimelineScreen(), (80, 24)) as (app, pilot, screen):
+        rows = screen.timeline.rows() if screen.timeline else []
+        session_row = next(i for i, r in enumerate(rows) if r.kind == "session")
+        screen.query_one(RowList).move_to(session_row)
+        await pilot.press("enter")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, EntryReadModal)
+        assert "Check-ins: before" in modal.query_one(TextArea).text
+        close = modal.query_one("#entry-close", Button)
+        assert modal.query_one("Vertical").content_region.contains_region(close.region)
+        await pilot.click("#entry-close")
+        await pilot.pause()
+        assert isinstance(app.screen, TimelineScreen)
