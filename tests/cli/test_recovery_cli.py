@@ -237,9 +237,7 @@ def test_recover_mistyped_code_at_a_terminal_is_asked_again(
     Journal.unlock(vault_path, NEW).close()
 
 
-def test_recover_code_tries_are_limited(
-    vault_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_recover_code_tries_are_limited(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Journal.create(vault_path, PASSPHRASE) as j:
         code = j.vault.add_recovery_slot()
     wrong = format_recovery_code(bytes(16))
