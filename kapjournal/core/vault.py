@@ -670,7 +670,9 @@ class Vault:
             if result != "ok":
                 conn.close()
                 raise VaultHeaderDamaged(
-                    "The vault file is damaged (database check failed). Please restore a backup."
+                    "The vault file is damaged (database check failed). Please restore a "
+                    "backup with 'kapjournal restore BACKUP_FILE' (the damaged file is kept "
+                    "beside it)."
                 )
             if not readonly:
                 with storage_errors():

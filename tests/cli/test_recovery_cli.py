@@ -258,3 +258,27 @@ def test_recover_piped_code_gets_one_try(vault_path: Path) -> None:
     result = _run(["--vault", str(vault_path), "recover"], input=f"{wrong}\n{code}\n")
     assert result.exit_code == 2
     assert "type it again" not in result.stderr
+
+
+def test_damaged_vault_message_names_restore_and_restore_keeps_the_damaged_file(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    # "Please restore a backup" alone leaves a worried person asking how.
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry("kept in the backup")
+    backup = tmp_path / "backup.kapj"
+    assert _run([*_base(vault_path, passphrase_file), "backup", str(backup)]).exit_code == 0
+    conn = sqlite3.connect(vault_path)
+    conn.execute("UPDATE kapj_header SET data = '{not json' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    damaged = vault_path.read_bytes()
+    listed = _run([*_base(vault_path, passphrase_file), "list"])
+    assert listed.exit_code == 2
+    assert "kapjournal restore BACKUP_FILE" in listed.stderr
+    restored = _run([*_base(vault_path, passphrase_file), "restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    kept = list(vault_path.parent.glob(vault_path.name + ".before-restore-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    with Journal.unlock(vault_path, PASSPHRASE) as j:
+        assert [e.body for e in j.entries()] == ["kept in the backup"]

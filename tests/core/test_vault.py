@@ -205,8 +205,9 @@ def test_vault_unlock_runs_the_database_check_and_refuses_a_damaged_file(
         fh.seek((size // page // 2) * page + 8)
         fh.write(b"\xff" * 200)
     read_header(vault_path)  # the header itself is fine
-    with pytest.raises(VaultHeaderDamaged, match="database check failed"):
+    with pytest.raises(VaultHeaderDamaged, match="database check failed") as info:
         Vault.unlock(vault_path, PASSPHRASE)
+    assert "kapjournal restore BACKUP_FILE" in str(info.value)  # says how, not just what
 
 
 def test_check_not_busy_sees_another_opener_without_a_key(tmp_path: Path) -> None:
