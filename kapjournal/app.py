@@ -154,6 +154,7 @@ class KapJournalApp(App[None]):
         self._lock_done = threading.Event()
         self._lock_done.set()
         self._exit_after_lock = False
+        self._unsaved_not_kept = False
         self._crisis_after_lock: Any = None
         self.register_theme(HIGH_CONTRAST)
 
@@ -264,7 +265,7 @@ class KapJournalApp(App[None]):
         """
         if self.journal is None:
             return
-        self._secure_unsaved_work()
+        self._unsaved_not_kept = not self._secure_unsaved_work()
         # CLINICAL.md (d): the crisis screen is never closed automatically. An idle
         # lock still closes the journal, then shows the screen again (same numbers).
         self._crisis_after_lock = self._open_crisis_resources() if reason == "idle" else None
@@ -328,7 +329,15 @@ class KapJournalApp(App[None]):
             from kapjournal.screens.crisis import CrisisScreen
 
             self.push_screen(CrisisScreen(resources=crisis))
-        if reason == "idle":
+        lost, self._unsaved_not_kept = self._unsaved_not_kept, False
+        if lost:
+            self.notify(
+                "Locked. Unsaved writing could not be kept: the journal file could not be "
+                "written to (is its folder read-only or the disk full?).",
+                severity="warning",
+                timeout=15,
+            )
+        elif reason == "idle":
             self.notify("Locked after a quiet while. Your writing was kept.", timeout=8)
         elif reason == "session_grace_over":
             self.notify(
@@ -348,14 +357,22 @@ class KapJournalApp(App[None]):
         """True while a lock is sealing the index and closing the journal."""
         return not self._lock_done.is_set()
 
-    def _secure_unsaved_work(self) -> None:
-        """Let screens seal unsaved text as drafts before the keys go."""
+    def _secure_unsaved_work(self) -> bool:
+        """Let screens seal unsaved text as drafts before the keys go.
+
+        Returns False if a screen could not keep its text (the vault could not
+        be written, e.g. its folder is read-only), so the lock can say so.
+        """
+        kept = True
         for screen in list(self.screen_stack):
             before_lock = getattr(screen, "before_lock", None)
             if callable(before_lock):
                 # Locking must always finish, whatever a screen does.
-                with contextlib.suppress(Exception):
+                try:
                     before_lock()
+                except Exception:  # noqa: BLE001
+                    kept = False
+        return kept
 
     def clear_terminal(self) -> None:
         """Erase the terminal's screen and scrollback (best effort: some terminals

@@ -15,9 +15,11 @@ from pathlib import Path
 import click
 
 from kapjournal.cli import (
+    PASSPHRASE_TRIES,
     State,
     ask_new_passphrase,
     check_vault,
+    interactive,
     main,
     pass_state,
     prompt_secret,
@@ -123,6 +125,7 @@ def recover(state: State) -> None:
     The used code is replaced by a new one, shown once. With
     --passphrase-file, the file holds the NEW passphrase.
     """
+    from kapjournal.core.errors import WrongPassphrase
     from kapjournal.core.journal import Journal
     from kapjournal.core.strength import strength_hint
     from kapjournal.core.vault import read_header
@@ -132,8 +135,18 @@ def recover(state: State) -> None:
         raise InvalidInput(
             "This vault has no recovery code, so it can only be opened with its passphrase."
         )
-    code = prompt_secret("Recovery code", option=None, what="recovery code")
-    journal = Journal.unlock_with_recovery(state.vault, code)
+    # At a terminal a mistyped code (28 characters typed blind) is asked again,
+    # so nobody retypes it into the shell, where it would stay in the history.
+    tries = PASSPHRASE_TRIES if interactive() else 1
+    for attempt in range(1, tries + 1):
+        code = prompt_secret("Recovery code", option=None, what="recovery code")
+        try:
+            journal = Journal.unlock_with_recovery(state.vault, code)
+            break
+        except WrongPassphrase as err:
+            if attempt == tries:
+                raise
+            click.echo(f"{err} Please type it again.", err=True)
     try:
         click.echo("The recovery code worked. Now choose a new passphrase.", err=True)
         if state.passphrase_file is not None:

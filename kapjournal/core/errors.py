@@ -35,7 +35,10 @@ class NotAVault(KapError):
 
 
 class VaultHeaderDamaged(KapError):
-    user_message = "The vault header is damaged. Please restore a backup."
+    user_message = (
+        "The vault header is damaged. Please restore a backup with "
+        "'kapjournal restore BACKUP_FILE' (the damaged file is kept beside it)."
+    )
 
 
 class VaultTooNew(KapError):

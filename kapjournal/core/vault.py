@@ -670,7 +670,9 @@ class Vault:
             if result != "ok":
                 conn.close()
                 raise VaultHeaderDamaged(
-                    "The vault file is damaged (database check failed). Please restore a backup."
+                    "The vault file is damaged (database check failed). Please restore a "
+                    "backup with 'kapjournal restore BACKUP_FILE' (the damaged file is kept "
+                    "beside it)."
                 )
             if not readonly:
                 with storage_errors():
@@ -1293,6 +1295,28 @@ def _acquire_lock(path: Path) -> int:
         os.close(fd)
         raise VaultBusy() from err
     return fd
+
+
+def check_not_busy(path: Path) -> None:
+    """Raise ``VaultBusy`` if another window or command has the vault open.
+
+    Needs no key and writes nothing (a missing lock file means nobody has it
+    open), so an app can say so before asking for the passphrase. The probe
+    holds a shared lock for an instant: an opener starting in that same
+    instant is told the vault is busy, as it would be a moment later anyway.
+    """
+    try:
+        fd = os.open(_lock_path(Path(path)), os.O_RDONLY)
+    except OSError:
+        return  # no lock file (or unreadable): opening will tell
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError as err:
+        raise VaultBusy() from err
+    except OSError:
+        return
+    finally:
+        os.close(fd)  # closing also releases the probe's lock
 
 
 def _release_lock(fd: int | None) -> None:

@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from kapjournal.core import safety
-from kapjournal.core.errors import KapError
+from kapjournal.core.errors import KapError, StorageError
 from kapjournal.core.models import Draft, Entry, SafetyEvent, answer_value_text, new_id
 from kapjournal.core.sanitize import clean, clean_line, has_unsafe
 from kapjournal.core.tags import extract_tags
@@ -177,8 +177,8 @@ class EditorScreen(JournalScreen):
     def before_lock(self) -> None:
         """Called by the app just before it locks: keep unsaved text as a draft."""
         self._finished = True
-        if self.dirty:
-            self.save_draft()
+        if self.dirty and not self.save_draft() and self.text != self._last_draft_body:
+            raise StorageError("The unsaved text could not be sealed as a draft.")
 
     # -- actions --------------------------------------------------------
 

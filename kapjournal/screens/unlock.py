@@ -73,10 +73,11 @@ class UnlockScreen(Screen[None]):
         # and say at once if the file is not a usable vault (no key needed).
         import kapjournal.core.journal  # noqa: F401
         from kapjournal.core.errors import KapError, VaultNotFound
-        from kapjournal.core.vault import read_header
+        from kapjournal.core.vault import check_not_busy, read_header
 
         try:
             read_header(self.vault)
+            check_not_busy(self.vault)
         except VaultNotFound:
             pass  # unlocking will explain
         except KapError as err:

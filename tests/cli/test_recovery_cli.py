@@ -217,3 +217,68 @@ def test_restore_into_missing_vault(tmp_path: Path, passphrase_file: Path) -> No
     assert "kept as" not in result.stdout
     with Journal.unlock(vault, PASSPHRASE) as j:
         assert [x.id for x in j.entries()] == [e.id]
+
+
+def test_recover_mistyped_code_at_a_terminal_is_asked_again(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Typed blind, 28 characters: a typo should not end the command and send the
+    # person back to the shell, where a retyped code would land in the history.
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        code = j.vault.add_recovery_slot()
+    typo = code[:-1] + ("A" if code[-1] != "A" else "B")
+    monkeypatch.setattr("kapjournal.cli.recovery_cmds.interactive", lambda: True)
+    result = _run(
+        ["--vault", str(vault_path), "recover"],
+        input=f"{typo}\n{code.lower().replace('-', ' ')}\n{NEW}\n{NEW}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "typo" in result.stderr and "Please type it again." in result.stderr
+    Journal.unlock(vault_path, NEW).close()
+
+
+def test_recover_code_tries_are_limited(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        code = j.vault.add_recovery_slot()
+    wrong = format_recovery_code(bytes(16))
+    monkeypatch.setattr("kapjournal.cli.recovery_cmds.interactive", lambda: True)
+    result = _run(
+        ["--vault", str(vault_path), "recover"], input=f"{wrong}\n{wrong}\n{wrong}\n{code}\n"
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("Please type it again.") == 2
+    assert "Traceback" not in result.output
+    Journal.unlock(vault_path, PASSPHRASE).close()  # nothing changed
+
+
+def test_recover_piped_code_gets_one_try(vault_path: Path) -> None:
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        code = j.vault.add_recovery_slot()
+    wrong = format_recovery_code(bytes(16))
+    result = _run(["--vault", str(vault_path), "recover"], input=f"{wrong}\n{code}\n")
+    assert result.exit_code == 2
+    assert "type it again" not in result.stderr
+
+
+def test_damaged_vault_message_names_restore_and_restore_keeps_the_damaged_file(
+    vault_path: Path, passphrase_file: Path, tmp_path: Path
+) -> None:
+    # "Please restore a backup" alone leaves a worried person asking how.
+    with Journal.create(vault_path, PASSPHRASE) as j:
+        j.add_entry("kept in the backup")
+    backup = tmp_path / "backup.kapj"
+    assert _run([*_base(vault_path, passphrase_file), "backup", str(backup)]).exit_code == 0
+    conn = sqlite3.connect(vault_path)
+    conn.execute("UPDATE kapj_header SET data = '{not json' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    damaged = vault_path.read_bytes()
+    listed = _run([*_base(vault_path, passphrase_file), "list"])
+    assert listed.exit_code == 2
+    assert "kapjournal restore BACKUP_FILE" in listed.stderr
+    restored = _run([*_base(vault_path, passphrase_file), "restore", str(backup)])
+    assert restored.exit_code == 0, restored.output
+    kept = list(vault_path.parent.glob(vault_path.name + ".before-restore-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    with Journal.unlock(vault_path, PASSPHRASE) as j:
+        assert [e.body for e in j.entries()] == ["kept in the backup"]

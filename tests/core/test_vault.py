@@ -205,5 +205,25 @@ def test_vault_unlock_runs_the_database_check_and_refuses_a_damaged_file(
         fh.seek((size // page // 2) * page + 8)
         fh.write(b"\xff" * 200)
     read_header(vault_path)  # the header itself is fine
-    with pytest.raises(VaultHeaderDamaged, match="database check failed"):
+    with pytest.raises(VaultHeaderDamaged, match="database check failed") as info:
         Vault.unlock(vault_path, PASSPHRASE)
+    assert "kapjournal restore BACKUP_FILE" in str(info.value)  # says how, not just what
+
+
+def test_check_not_busy_sees_another_opener_without_a_key(tmp_path: Path) -> None:
+    from kapjournal.core.errors import VaultBusy
+    from kapjournal.core.vault import check_not_busy
+
+    path = tmp_path / "busy.kapj"
+    check_not_busy(path)  # no vault, no lock file: nothing to say
+    Journal.create(path, "correct horse battery").close()
+    check_not_busy(path)  # closed: free
+    holder = Journal.unlock(path, "correct horse battery")
+    try:
+        with pytest.raises(VaultBusy):
+            check_not_busy(path)
+    finally:
+        holder.close()
+    check_not_busy(path)
+    # The probe leaves no lock behind: the vault still opens.
+    Journal.unlock(path, "correct horse battery").close()

@@ -311,3 +311,48 @@ async def test_lost_terminal_keeps_the_draft_closes_the_journal_and_exits(
     with Journal.unlock(vault_path, PASSPHRASE) as reopened:
         drafts = reopened.all(Draft)
         assert any("just before the window closed" in d.body for d in drafts)
+
+
+async def test_lock_says_when_unsaved_writing_could_not_be_kept(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A vault whose folder turned read-only: saving fails, and so does sealing the
+    # draft at lock time. The lock must not claim "Your writing was kept".
+    from kapjournal.core.errors import StoragePermission
+    from kapjournal.core.journal import Journal
+    from kapjournal.core.models import Draft
+
+    make_vault(vault_path)
+    app = make_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "words that cannot be written")
+        real_save = Journal.save
+
+        def refuse_drafts(self: Journal, model: object) -> object:
+            if isinstance(model, Draft):
+                raise StoragePermission()
+            return real_save(self, model)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Journal, "save", refuse_drafts)
+        app.lock(reason="idle")
+        await settle(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert not any("was kept" in m for m in messages)
+        assert any("could not be kept" in m for m in messages)
+
+        # When sealing works, the calm message stays as it was.
+        monkeypatch.setattr(Journal, "save", real_save)
+        app._notifications.clear()
+        await unlock(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "words that can be written")
+        app.lock(reason="idle")
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Your writing was kept" in m for m in messages)
+        assert not any("could not be kept" in m for m in messages)

@@ -72,16 +72,20 @@ async def test_unlock_not_a_vault_shows_modal_with_way_back(tmp_path: Path) -> N
 
 async def test_unlock_vault_open_elsewhere_shows_modal(vault_path: Path) -> None:
     make_vault(vault_path)
-    holder = Journal.unlock(vault_path, PASSPHRASE)
+    app = make_app(vault_path)
+    holder: Journal | None = None
     try:
-        app = make_app(vault_path)
         async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            # Opened in another window after this screen showed its prompt.
+            holder = Journal.unlock(vault_path, PASSPHRASE)
             await unlock(pilot)
             assert isinstance(app.screen, ErrorModal)
             assert "open elsewhere" in str(app.screen.query_one("#error-message", Static).render())
             assert app.journal is None
     finally:
-        holder.close()
+        if holder is not None:
+            holder.close()
 
 
 async def test_unlock_shows_demo_passphrase(vault_path: Path) -> None:
@@ -121,3 +125,24 @@ async def test_unlock_damaged_header_shows_modal_and_quit_works(vault_path: Path
         await settle(pilot)
     assert app.journal is None
     assert vault_path.read_bytes() == before  # never repaired or overwritten
+
+
+async def test_unlock_vault_open_elsewhere_said_before_the_passphrase(vault_path: Path) -> None:
+    # docs/tui.md: a vault open in another window is reported as soon as the
+    # screen shows, so nobody types a passphrase and waits for the key first.
+    make_vault(vault_path)
+    holder = Journal.unlock(vault_path, PASSPHRASE)
+    try:
+        app = make_app(vault_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, ErrorModal)
+            assert "open elsewhere" in str(app.screen.query_one("#error-message", Static).render())
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, UnlockScreen)
+            holder.close()  # closed in the other window: now the passphrase opens it
+            await unlock(pilot)
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        holder.close()
