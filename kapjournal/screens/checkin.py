@@ -15,8 +15,8 @@ from textual.widgets import Button, Footer, Input, Static
 from kapjournal.core import safety
 from kapjournal.core.checkin import SLIDERS, record_checkin
 from kapjournal.core.errors import KapError
-from kapjournal.core.models import Draft, SafetyEvent, new_id
-from kapjournal.screens.base import JournalScreen
+from kapjournal.core.models import Draft, SafetyEvent
+from kapjournal.screens.base import JournalScreen, LockDraft
 from kapjournal.screens.crisis import CrisisScreen
 from kapjournal.widgets.scale_picker import ScalePicker
 
@@ -77,8 +77,7 @@ class CheckInScreen(JournalScreen):
         super().__init__()
         # A check-in sealed as a draft when the journal locked: carry on from there.
         self._draft = draft
-        self.draft_id = draft.id if draft is not None else new_id()
-        self._draft_saved = draft is not None
+        self.lock_draft = LockDraft(draft)
 
     def on_mount(self) -> None:
         if self._draft is not None:
@@ -98,26 +97,16 @@ class CheckInScreen(JournalScreen):
         """Called by the app just before it locks: seal a started check-in as a
         draft, offered back at the next unlock."""
         if not self._started():
-            self._drop_draft()
+            self.lock_draft.drop(self.journal)
             return
         answers: dict[str, object] = {k: v for k, v in self.values().items() if v is not None}
-        self.journal.save(
-            Draft(
-                id=self.draft_id,
-                updated=self.journal.now(),
-                target="checkin",
-                title="Check-in",
-                body=self.query_one("#checkin-note", Input).value,
-                answers=answers,
-            )
+        self.lock_draft.seal(
+            self.journal,
+            target="checkin",
+            title="Check-in",
+            body=self.query_one("#checkin-note", Input).value,
+            answers=answers,
         )
-        self._draft_saved = True
-
-    def _drop_draft(self) -> None:
-        if self._draft_saved:
-            with contextlib.suppress(KapError):
-                self.journal.delete_id(Draft, self.draft_id)
-            self._draft_saved = False
 
     def values(self) -> dict[str, int | None]:
         return {s.field: self.query_one(f"#checkin-{s.field}", ScalePicker).value for s in SLIDERS}
@@ -129,7 +118,7 @@ class CheckInScreen(JournalScreen):
         except KapError as err:
             self.query_one("#checkin-error", Static).update(Text(err.user_message))
             return
-        self._drop_draft()
+        self.lock_draft.drop(self.journal)
         self.notify("Check-in saved.", timeout=4)
         # CLINICAL.md (d) 3: a listed phrase in the note opens the crisis screen.
         trigger = safety.text_trigger(note, "checkin:note")
@@ -145,26 +134,13 @@ class CheckInScreen(JournalScreen):
 
     def action_leave(self) -> None:
         """Leave; if a slider was set or a note typed, ask first (escape keeps it)."""
-        if not self._started():
-            self._drop_draft()
+
+        def leave() -> None:
+            self.lock_draft.drop(self.journal)
             self.dismiss(None)
-            return
-        from kapjournal.screens.confirm import ConfirmModal
 
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self._drop_draft()
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmModal(
-                "Leave without saving?",
-                "This check-in has not been saved yet.",
-                yes="Leave without saving",
-                no="Keep it",
-                yes_key=False,
-            ),
-            chosen,
+        self.leave_asking(
+            self._started(), "This check-in has not been saved yet.", leave, keep="Keep it"
         )
 
     @on(Button.Pressed, "#checkin-save")

@@ -134,24 +134,11 @@ class ScaleScreen(JournalScreen):
     def action_leave(self) -> None:
         """Leave; with answers given, ask first (escape in the question keeps them)."""
         chosen = self.query_one("#scale-pick", PickOne).chosen
-        if not self.answers and chosen is None:
-            self.dismiss(None)
-            return
-        from kapjournal.screens.confirm import ConfirmModal
-
-        def decided(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmModal(
-                "Leave without saving?",
-                "Your answers to this questionnaire have not been saved yet.",
-                yes="Leave without saving",
-                no="Keep answering",
-                yes_key=False,
-            ),
-            decided,
+        self.leave_asking(
+            bool(self.answers) or chosen is not None,
+            "Your answers to this questionnaire have not been saved yet.",
+            lambda: self.dismiss(None),
+            keep="Keep answering",
         )
 
     @on(PickOne.Changed, "#scale-pick")

@@ -9,7 +9,6 @@ nothing typed is lost when one is not.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -32,7 +31,6 @@ from kapjournal.core.models import (
     SIDE_EFFECTS,
     Draft,
     Session,
-    new_id,
 )
 from kapjournal.core.session_form import (
     VITALS_FORM_POINTS,
@@ -41,7 +39,7 @@ from kapjournal.core.session_form import (
     build_session,
     form_fields,
 )
-from kapjournal.screens.base import JournalScreen
+from kapjournal.screens.base import JournalScreen, LockDraft
 from kapjournal.widgets.safe_text_area import SafeTextArea
 from kapjournal.widgets.scale_picker import ScalePicker
 
@@ -117,8 +115,7 @@ class SessionFormScreen(JournalScreen):
         self.session = session
         self.initial = form_fields(session) if session else {}
         # A form sealed as a draft when the journal locked: carry on from there.
-        self.draft_id = draft.id if draft is not None else new_id()
-        self._draft_saved = draft is not None
+        self.lock_draft = LockDraft(draft)
         if draft is not None:
             self.initial.update({k: str(v) for k, v in draft.answers.items()})
         self._errors_shown = False  # once True, fields are re-checked as they change
@@ -156,8 +153,8 @@ class SessionFormScreen(JournalScreen):
         # Start where most people begin: when it happened (status defaults to "done").
         self.query_one("#f-started_at", Input).focus()
         # A restored draft is unsaved work: leaving it asks first, like any change.
-        self._pristine = None if self._draft_saved else self._form_state()
-        if self._draft_saved:
+        self._pristine = None if self.lock_draft.saved else self._form_state()
+        if self.lock_draft.saved:
             self.notify("Brought back what you had filled in before the journal locked.")
 
     def _form_state(self) -> tuple[object, ...]:
@@ -325,7 +322,7 @@ class SessionFormScreen(JournalScreen):
         except KapError as err:
             self.query_one("#form-summary", Static).update(Text(err.user_message))
             return
-        self._drop_draft()
+        self.lock_draft.drop(self.journal)
         self.notify("Session saved.", timeout=4)
         self.dismiss(saved.id)
 
@@ -334,47 +331,27 @@ class SessionFormScreen(JournalScreen):
     def before_lock(self) -> None:
         """Called by the app just before it locks: seal what was filled in as a
         draft, offered back at the next unlock."""
-        if self._form_state() == getattr(self, "_pristine", None) and not self._draft_saved:
+        if self._form_state() == getattr(self, "_pristine", None) and not self.lock_draft.saved:
             return
-        draft = Draft(
-            id=self.draft_id,
-            updated=self.journal.now(),
+        self.lock_draft.seal(
+            self.journal,
             target="session",
             entry_id=self.session.id if self.session is not None else None,
             title="Edit session" if self.session else "Log a session",
             answers=dict(self._typed_fields()),
         )
-        self.journal.save(draft)
-        self._draft_saved = True
-
-    def _drop_draft(self) -> None:
-        if self._draft_saved:
-            with contextlib.suppress(KapError):
-                self.journal.delete_id(Draft, self.draft_id)
-            self._draft_saved = False
 
     def action_leave(self) -> None:
         """Leave; if anything was changed, ask first (escape in the question keeps it)."""
-        if self._form_state() == getattr(self, "_pristine", None):
-            self._drop_draft()
+
+        def leave() -> None:
+            self.lock_draft.drop(self.journal)
             self.dismiss(None)
-            return
-        from kapjournal.screens.confirm import ConfirmModal
 
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self._drop_draft()
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmModal(
-                "Leave without saving?",
-                "What you changed in this form has not been saved.",
-                yes="Leave without saving",
-                no="Keep editing",
-                yes_key=False,
-            ),
-            chosen,
+        self.leave_asking(
+            self._form_state() != getattr(self, "_pristine", None),
+            "What you changed in this form has not been saved.",
+            leave,
         )
 
     @on(Button.Pressed, "#form-save")

@@ -154,24 +154,10 @@ class SettingsScreen(JournalScreen):
 
     @on(Button.Pressed, "#settings-back")
     def action_back(self) -> None:
-        if self._form_state() == getattr(self, "_pristine", None):
-            self._leave()
-            return
-        from kapjournal.screens.confirm import ConfirmModal
-
-        def chosen(discard: bool | None) -> None:
-            if discard:
-                self._leave()
-
-        self.app.push_screen(
-            ConfirmModal(
-                "Leave without saving?",
-                "Your changes to the settings have not been saved.",
-                yes="Leave without saving",
-                no="Keep editing",
-                yes_key=False,
-            ),
-            chosen,
+        self.leave_asking(
+            self._form_state() != getattr(self, "_pristine", None),
+            "Your changes to the settings have not been saved.",
+            self._leave,
         )
 
     def _leave(self) -> None:
