@@ -18,10 +18,10 @@ from tests.screens.tui_helpers import (
     PASSPHRASE,
     SIZE,
     make_app,
-    make_vault,
     settle,
     type_text,
     unlock,
+    unlocked,
 )
 
 
@@ -38,10 +38,7 @@ async def _wait_for_draft(pilot, app, body: str) -> None:  # type: ignore[no-unt
 
 
 async def test_editor_autosaves_draft_and_offers_it_after_unlock(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "words worth keeping")
@@ -88,10 +85,7 @@ async def test_editor_draft_discard_needs_confirmation(vault_path: Path) -> None
 
 
 async def test_editor_escape_with_unsaved_text_asks(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "not sure yet")
@@ -113,10 +107,7 @@ async def test_editor_escape_with_unsaved_text_asks(vault_path: Path) -> None:
 
 
 async def test_editor_escape_without_changes_closes_at_once(vault_path: Path) -> None:
-    make_vault(vault_path, "unchanged")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "unchanged") as (app, pilot, _):
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape")
@@ -125,10 +116,7 @@ async def test_editor_escape_without_changes_closes_at_once(vault_path: Path) ->
 
 
 async def test_editor_empty_entry_is_not_saved(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "   ")

@@ -17,10 +17,10 @@ from tests.screens.tui_helpers import (
     PASSPHRASE,
     SIZE,
     make_app,
-    make_vault,
     settle,
     type_text,
     unlock,
+    unlocked,
 )
 
 
@@ -30,10 +30,7 @@ def _row_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_home_write_entry_and_see_it_in_list(vault_path: Path) -> None:
-    make_vault(vault_path, "an older entry")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "an older entry") as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -53,10 +50,7 @@ async def test_home_write_entry_and_see_it_in_list(vault_path: Path) -> None:
 
 
 async def test_home_open_and_edit_entry(vault_path: Path) -> None:
-    make_vault(vault_path, "first version")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "first version") as (app, pilot, _):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -75,10 +69,7 @@ async def test_home_open_and_edit_entry(vault_path: Path) -> None:
 
 
 async def test_home_delete_asks_and_escape_keeps_entry(vault_path: Path) -> None:
-    make_vault(vault_path, "keep me", "delete me")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "keep me", "delete me") as (app, pilot, _):
         # Entries made in the same instant sort by id order; find the target row.
         target = next(e for e in app.journal.entries() if e.body == "delete me")
         entry_list = app.screen.query_one(EntryList)
@@ -126,20 +117,18 @@ async def test_home_privacy_mode_hides_titles(vault_path: Path) -> None:
 
 
 async def test_home_entry_text_is_shown_inert(vault_path: Path) -> None:
-    make_vault(vault_path, "[bold]not markup[/bold] \x1b[31mred\x1b[0m")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "[bold]not markup[/bold] \x1b[31mred\x1b[0m") as (
+        app,
+        pilot,
+        _,
+    ):
         (row,) = _row_texts(app)
         assert "[bold]not markup[/bold]" in row
         assert "\x1b" not in row
 
 
 async def test_home_palette_has_area_verb_commands(vault_path: Path) -> None:
-    make_vault(vault_path, "x")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "x") as (app, pilot, _):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Entry: New", "Entry: Open", "Entry: Delete", "Vault: Lock now"):
             assert title in titles
@@ -154,10 +143,7 @@ async def test_home_registry_feature_gets_key_palette_and_help(
         "z", "Demo: Open", "A test screen", "kapjournal.screens.help:HelpScreen"
     )
     monkeypatch.setattr(registry, "FEATURES", [feature])
-    make_vault(vault_path, "x")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "x") as (app, pilot, _):
         assert "Demo: Open" in [c.title for c in app.get_system_commands(app.screen)]
         from kapjournal.screens.help import help_sections
 
@@ -175,10 +161,7 @@ async def test_home_every_registered_feature_key_opens_its_screen(vault_path: Pa
 
     from kapjournal.screens.home import load_feature_screen
 
-    make_vault(vault_path, "one entry")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "one entry") as (app, pilot, _):
         for feature in registry.FEATURES:
             key = feature.key
             if len(key) == 1 and not key.isalnum():

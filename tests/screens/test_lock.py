@@ -11,16 +11,19 @@ from kapjournal.screens.base import JournalScreen
 from kapjournal.screens.editor import EditorScreen
 from kapjournal.screens.home import HomeScreen
 from kapjournal.screens.unlock import UnlockScreen
-from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, type_text, unlock
+from tests.screens.tui_helpers import (
+    SIZE,
+    make_app,
+    make_vault,
+    settle,
+    type_text,
+    unlock,
+    unlocked,
+)
 
 
 async def test_lock_key_closes_journal_and_returns_to_unlock(vault_path: Path) -> None:
-    make_vault(vault_path, "secret words")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        journal = app.journal
-        assert journal is not None
+    async with unlocked(vault_path, "secret words") as (app, pilot, journal):
         await pilot.press("n")
         await settle(pilot)
         await pilot.press("ctrl+l")
@@ -37,10 +40,7 @@ async def test_lock_key_closes_journal_and_returns_to_unlock(vault_path: Path) -
 
 
 async def test_auto_lock_after_short_idle(vault_path: Path) -> None:
-    make_vault(vault_path, "x")
-    app = make_app(vault_path, idle_seconds=2.0)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "x", idle_seconds=2.0) as (app, pilot, _):
         assert isinstance(app.screen, HomeScreen)
         # A key press counts as activity and restarts the idle clock.
         before = app._last_activity
@@ -58,10 +58,7 @@ async def test_auto_lock_after_short_idle(vault_path: Path) -> None:
 
 
 async def test_auto_lock_keeps_unsaved_writing_as_draft(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path, idle_seconds=1.5)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, idle_seconds=1.5) as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)
@@ -88,10 +85,7 @@ def test_auto_lock_minutes_come_from_settings(vault_path: Path) -> None:
 
 
 async def test_lock_clipboard_stays_in_app_and_is_cleared(vault_path: Path) -> None:
-    make_vault(vault_path, "x")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path, "x") as (app, pilot, _):
         written: list[str] = []
         app._driver.write = written.append  # type: ignore[union-attr,method-assign]
         app.copy_to_clipboard("private words")
@@ -112,12 +106,7 @@ async def test_lock_closes_journal_even_if_index_save_fails(
         raise RuntimeError("simulated failure")
 
     monkeypatch.setattr(index_module, "drop_service", broken)
-    make_vault(vault_path, "an entry")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        journal = app.journal
-        assert journal is not None
+    async with unlocked(vault_path, "an entry") as (app, pilot, journal):
         with contextlib.suppress(RuntimeError):
             app.lock()
         assert app.journal is None  # at once: nothing in the UI can use it any more
@@ -150,12 +139,7 @@ async def test_lock_seals_in_a_worker_with_a_locking_screen_and_can_skip(
             threading.Event().wait(0.02)
 
     monkeypatch.setattr(index_module, "drop_service", slow)
-    make_vault(vault_path, "an entry")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        journal = app.journal
-        assert journal is not None
+    async with unlocked(vault_path, "an entry") as (app, pilot, journal):
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert started.wait(5)
@@ -216,12 +200,7 @@ async def test_lock_saves_the_index_image_off_the_ui_thread(vault_path: Path) ->
 
 
 async def test_lock_quit_while_open_seals_then_exits(vault_path: Path) -> None:
-    make_vault(vault_path, "an entry")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        journal = app.journal
-        assert journal is not None
+    async with unlocked(vault_path, "an entry") as (app, pilot, journal):
         await pilot.press("ctrl+q")
         await settle(pilot)
     assert journal.closed
@@ -294,12 +273,7 @@ async def test_lost_terminal_keeps_the_draft_closes_the_journal_and_exits(
     from kapjournal.core.models import Draft
     from tests.screens.tui_helpers import PASSPHRASE
 
-    make_vault(vault_path, "x")
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        journal = app.journal
-        assert journal is not None
+    async with unlocked(vault_path, "x") as (app, pilot, journal):
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "words typed just before the window closed")
@@ -322,10 +296,7 @@ async def test_lock_says_when_unsaved_writing_could_not_be_kept(
     from kapjournal.core.journal import Journal
     from kapjournal.core.models import Draft
 
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "words that cannot be written")

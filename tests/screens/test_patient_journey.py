@@ -13,6 +13,7 @@ from kapjournal.core.prompts import Prompt, PromptPack
 from kapjournal.screens.due import DueScreen
 from kapjournal.screens.guided import GuidedFlowScreen
 from tests.screens.harness import Harness
+from tests.screens.tui_helpers import unlocked
 
 SMALL_PACK = PromptPack(
     "next_day",
@@ -88,12 +89,9 @@ async def test_help_lists_the_keys_of_the_screen_it_was_opened_from(journal: Jou
 async def test_help_from_check_in_explains_the_scales(vault_path) -> None:  # type: ignore[no-untyped-def]
     from kapjournal.screens.checkin import CheckInScreen
     from kapjournal.screens.help import HelpScreen, help_sections
-    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+    from tests.screens.tui_helpers import settle
 
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
@@ -255,12 +253,9 @@ async def test_session_form_filled_in_survives_a_lock(vault_path) -> None:  # ty
     from kapjournal.screens.restore import RestoreDraftModal
     from kapjournal.screens.session_form import SessionFormScreen
     from kapjournal.screens.unlock import UnlockScreen
-    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+    from tests.screens.tui_helpers import settle, unlock
 
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("n")
@@ -704,12 +699,9 @@ async def test_checkin_started_survives_a_lock(vault_path) -> None:  # type: ign
     from kapjournal.screens.restore import RestoreDraftModal
     from kapjournal.screens.unlock import UnlockScreen
     from kapjournal.widgets.scale_picker import ScalePicker
-    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+    from tests.screens.tui_helpers import settle, unlock
 
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("c")
         await settle(pilot)
         screen = app.screen
@@ -745,12 +737,9 @@ async def test_checkin_untouched_leaves_no_draft_on_lock(vault_path) -> None:  #
     from kapjournal.core.models import Draft
     from kapjournal.screens.checkin import CheckInScreen
     from tests.conftest import PASSPHRASE
-    from tests.screens.tui_helpers import SIZE, make_app, make_vault, settle, unlock
+    from tests.screens.tui_helpers import settle
 
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)

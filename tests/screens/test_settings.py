@@ -9,7 +9,11 @@ from textual.widgets import Input, Select, Static, Switch
 from kapjournal.core.journal import Journal
 from kapjournal.screens.home import HomeScreen
 from kapjournal.screens.settings import SettingsScreen, parse_whole
-from tests.screens.tui_helpers import PASSPHRASE, SIZE, make_app, make_vault, settle, unlock
+from tests.screens.tui_helpers import (
+    PASSPHRASE,
+    settle,
+    unlocked,
+)
 
 
 def test_settings_parse_whole_bounds() -> None:
@@ -21,10 +25,7 @@ def test_settings_parse_whole_bounds() -> None:
 
 
 async def test_settings_invalid_auto_lock_is_explained_and_not_saved(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
@@ -41,10 +42,7 @@ async def test_settings_invalid_auto_lock_is_explained_and_not_saved(vault_path:
 
 
 async def test_settings_save_persists_and_applies(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         await pilot.press("s")
         await settle(pilot)
         screen = app.screen
@@ -73,10 +71,7 @@ async def test_settings_save_persists_and_applies(vault_path: Path) -> None:
 
 
 async def test_settings_back_undoes_theme_preview(vault_path: Path) -> None:
-    make_vault(vault_path)
-    app = make_app(vault_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+    async with unlocked(vault_path) as (app, pilot, _):
         before = app.theme
         await pilot.press("s")
         await settle(pilot)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -62,3 +65,18 @@ async def unlock(pilot: Pilot[None], passphrase: str = PASSPHRASE) -> None:
     field.focus()
     await pilot.press("enter")
     await settle(pilot)
+
+
+@contextlib.asynccontextmanager
+async def unlocked(
+    vault: Path, *bodies: str, **app_kwargs: object
+) -> AsyncIterator[tuple[KapJournalApp, Any, Journal]]:
+    """A vault with ``bodies`` as entries, opened and unlocked in the app at ``SIZE``:
+    ``(app, pilot, journal)``."""
+    make_vault(vault, *bodies)
+    app = make_app(vault, **app_kwargs)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None
+        yield app, pilot, journal
