@@ -308,3 +308,17 @@ def test_model_session_record_follows_what_the_patient_withheld(journal, options
         assert f"**{label}:**" not in md
     if "Session notes" in gone:
         assert "heavy" not in md and "heavy" not in render(doc, "html").decode()
+
+
+def test_model_counts_line_names_planned_sessions_apart(journal, sample) -> None:
+    from kapjournal.core.export.plaintext import counts_line
+    from kapjournal.core.models import Session, new_id
+
+    journal.save(Session(id=new_id(), started_at=T0 + timedelta(days=10), status="planned"))
+    doc = build_document(journal, ExportOptions())
+    assert len(doc.session_rows) == 3 and doc.counts["sessions"] == 4
+    assert "3 sessions (and 1 planned or cancelled)" in counts_line(doc.counts)
+    before = build_document(journal, ExportOptions(until=T0 + timedelta(days=9)))
+    assert "3 sessions," in counts_line(before.counts) and "planned" not in counts_line(
+        before.counts
+    )

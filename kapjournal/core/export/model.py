@@ -384,6 +384,8 @@ class ExportDocument:
     def counts(self) -> dict[str, int]:
         return {
             "sessions": len(self.sessions),
+            # Completed sessions: the ones the summary lists (the rest are planned or cancelled).
+            "sessions_held": len(self.cycles.sessions),
             "entries": len(self.entries),
             "insights": len(self.insights),
             "checkins": len(self.checkins),

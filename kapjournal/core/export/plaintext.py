@@ -24,10 +24,14 @@ from kapjournal.core.models import CHECKIN_FIELDS, Entry, answer_value_text
 
 def counts_line(counts: dict[str, int]) -> str:
     """'4 entries, 1 session, ...' for previews and confirmations."""
+    held = counts.get("sessions_held", counts["sessions"])
+    sessions = plural_count(held, "session")
+    if counts["sessions"] > held:
+        sessions += f" (and {counts['sessions'] - held} planned or cancelled)"
     return ", ".join(
         [
             plural_count(counts["entries"], "entry", "entries"),
-            plural_count(counts["sessions"], "session"),
+            sessions,
             plural_count(counts["insights"], "insight"),
             plural_count(counts["checkins"], "check-in"),
             plural_count(counts["scales"], "questionnaire"),
