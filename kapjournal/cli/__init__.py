@@ -272,6 +272,33 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+T = TypeVar("T")
+
+
+def retrying(
+    attempt: Callable[[], T],
+    wrong: type[Exception],
+    again: Callable[[Exception], str],
+    *,
+    retry: bool,
+) -> T:
+    """``attempt()``; when it raises ``wrong`` and ``retry`` is set, say ``again(err)``
+    and try again, up to :data:`PASSPHRASE_TRIES` in all (the last error is raised).
+
+    For secrets typed at the terminal: a typo is asked again instead of ending the
+    command (and losing what was typed before it). Files and pipes get one try.
+    """
+    tries = PASSPHRASE_TRIES if retry else 1
+    for n in range(1, tries + 1):
+        try:
+            return attempt()
+        except wrong as err:
+            if n == tries:
+                raise
+            click.echo(again(err), err=True)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def unlock_asking(
     state: State, unlock: Callable[[str], Any], prompt: str = "Passphrase"
 ) -> tuple[Any, str]:
@@ -283,16 +310,16 @@ def unlock_asking(
     """
     from kapjournal.core.errors import WrongPassphrase
 
-    tries = PASSPHRASE_TRIES if state.passphrase_file is None and interactive() else 1
-    for attempt in range(1, tries + 1):
+    def attempt() -> tuple[Any, str]:
         passphrase = ask_passphrase(state, prompt)
-        try:
-            return unlock(passphrase), passphrase
-        except WrongPassphrase:
-            if attempt == tries:
-                raise
-            click.echo("That passphrase did not unlock the vault; please try again.", err=True)
-    raise AssertionError("unreachable")  # pragma: no cover
+        return unlock(passphrase), passphrase
+
+    return retrying(
+        attempt,
+        WrongPassphrase,
+        lambda _err: "That passphrase did not unlock the vault; please try again.",
+        retry=state.passphrase_file is None and interactive(),
+    )
 
 
 def ask_new_passphrase(prompt: str = "New passphrase") -> str:

@@ -301,19 +301,16 @@ def review(file: Path, identity: Path | None, phrase_file: Path | None, as_text:
         click.echo("Decrypting (a passphrase takes a few seconds on purpose)…", err=True)
         return secret
 
-    from kapjournal.cli import PASSPHRASE_TRIES, interactive
+    from kapjournal.cli import interactive, retrying
     from kapjournal.core.errors import ExportPassphraseWrong
 
     # At a terminal a mistyped export passphrase is asked again, as the vault's is.
-    tries = PASSPHRASE_TRIES if phrase_file is None and interactive() else 1
-    for attempt in range(1, tries + 1):
-        try:
-            doc = load_export(file, identity=identity, ask_passphrase=ask)
-            break
-        except ExportPassphraseWrong:
-            if attempt == tries:
-                raise
-            click.echo("That passphrase did not open the export; please try again.", err=True)
+    doc = retrying(
+        lambda: load_export(file, identity=identity, ask_passphrase=ask),
+        ExportPassphraseWrong,
+        lambda _err: "That passphrase did not open the export; please try again.",
+        retry=phrase_file is None and interactive(),
+    )
     if as_text:
         from kapjournal.core.export.markdown import render_markdown
         from kapjournal.core.sanitize import clean

@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from kapjournal.cli import (
-    PASSPHRASE_TRIES,
     State,
     ask_new_passphrase,
     check_vault,
@@ -24,6 +23,7 @@ from kapjournal.cli import (
     pass_state,
     prompt_secret,
     read_passphrase_file,
+    retrying,
     unlock_asking,
 )
 from kapjournal.core.errors import InvalidInput, StorageError, VaultNotFound
@@ -137,16 +137,14 @@ def recover(state: State) -> None:
         )
     # At a terminal a mistyped code (28 characters typed blind) is asked again,
     # so nobody retypes it into the shell, where it would stay in the history.
-    tries = PASSPHRASE_TRIES if interactive() else 1
-    for attempt in range(1, tries + 1):
-        code = prompt_secret("Recovery code", option=None, what="recovery code")
-        try:
-            journal = Journal.unlock_with_recovery(state.vault, code)
-            break
-        except WrongPassphrase as err:
-            if attempt == tries:
-                raise
-            click.echo(f"{err} Please type it again.", err=True)
+    journal = retrying(
+        lambda: Journal.unlock_with_recovery(
+            state.vault, prompt_secret("Recovery code", option=None, what="recovery code")
+        ),
+        WrongPassphrase,
+        lambda err: f"{err} Please type it again.",
+        retry=interactive(),
+    )
     try:
         click.echo("The recovery code worked. Now choose a new passphrase.", err=True)
         if state.passphrase_file is not None:
